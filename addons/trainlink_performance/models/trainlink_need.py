@@ -1,0 +1,217 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+LEVELS = [("1", "1 - Very low"), ("2", "2 - Low"), ("3", "3 - Medium"),
+          ("4", "4 - High"), ("5", "5 - Very high")]
+
+
+class TrainlinkNeed(models.Model):
+    _name = "trainlink.need"
+    _description = "Training Need"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority_score desc, deadline, id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    source = fields.Selection(
+        [
+            ("strategy", "Company Strategy"),
+            ("department_kpi", "Department KPI Gap"),
+            ("competency", "Individual Competency Gap"),
+        ],
+        required=True,
+        default="department_kpi",
+        tracking=True,
+    )
+    department_id = fields.Many2one("hr.department", tracking=True, index=True)
+    job_id = fields.Many2one("hr.job")
+    employee_ids = fields.Many2many("hr.employee", string="Employees")
+    kpi_id = fields.Many2one("trainlink.kpi", string="KPI", tracking=True)
+    kpi_direction = fields.Selection(related="kpi_id.direction")
+    current_value = fields.Float(help="Current value of the KPI.")
+    target_value = fields.Float(help="Value the KPI should reach.")
+    gap = fields.Float(
+        compute="_compute_gap",
+        store=True,
+        help="Shortfall against the target, in the KPI's unit; positive means "
+        "the KPI is worse than the target.",
+    )
+    gap_percent = fields.Float(string="Gap (%)", compute="_compute_gap", store=True)
+    description = fields.Html()
+    impact = fields.Selection(
+        LEVELS, required=True, default="3",
+        help="Impact of closing the gap on performance, from 1 to 5.",
+    )
+    urgency = fields.Selection(LEVELS, required=True, default="3")
+    priority_score = fields.Integer(
+        compute="_compute_priority", store=True,
+        help="Impact x urgency, from 1 to 25.",
+    )
+    priority = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High"),
+         ("critical", "Critical")],
+        compute="_compute_priority",
+        store=True,
+    )
+    deadline = fields.Date()
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("approved", "Approved"),
+            ("planned", "Planned"),
+            ("covered", "Covered"),
+            ("rejected", "Rejected"),
+        ],
+        default="new",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    course_id = fields.Many2one(
+        "trainlink.course",
+        string="Answering Course",
+        tracking=True,
+        domain="[('company_id', '=', company_id)]",
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approval_date = fields.Date(readonly=True, copy=False)
+    trained_count = fields.Integer(
+        string="Employees Trained",
+        compute="_compute_trained_count",
+        help="Employees of this need who completed the answering course.",
+    )
+
+    @api.depends("current_value", "target_value", "kpi_id.direction")
+    def _compute_gap(self):
+        for need in self:
+            if need.kpi_id.direction == "lower":
+                need.gap = need.current_value - need.target_value
+            else:
+                need.gap = need.target_value - need.current_value
+            need.gap_percent = (
+                100.0 * need.gap / abs(need.target_value) if need.target_value else 0.0
+            )
+
+    @api.depends("impact", "urgency")
+    def _compute_priority(self):
+        for need in self:
+            score = int(need.impact or 0) * int(need.urgency or 0)
+            need.priority_score = score
+            if score >= 20:
+                need.priority = "critical"
+            elif score >= 12:
+                need.priority = "high"
+            elif score >= 6:
+                need.priority = "medium"
+            else:
+                need.priority = "low"
+
+    @api.depends("course_id", "employee_ids")
+    def _compute_trained_count(self):
+        for need in self:
+            need.trained_count = len(need._trained_employees())
+
+    @api.constrains("course_id", "company_id")
+    def _check_course_company(self):
+        for need in self:
+            if need.course_id and need.course_id.company_id != need.company_id:
+                raise ValidationError(
+                    _("Need %(need)s: the course must belong to the same company.",
+                      need=need.name)
+                )
+
+    def _trained_employees(self):
+        self.ensure_one()
+        if not self.course_id or not self.employee_ids:
+            return self.env["hr.employee"]
+        attendances = self.env["trainlink.attendance"].sudo().search([
+            ("course_id", "=", self.course_id.id),
+            ("employee_id", "in", self.employee_ids.ids),
+            ("state", "=", "completed"),
+        ])
+        return attendances.employee_id
+
+    def _can_approve(self):
+        """Training officers approve any need; a manager approves the needs of
+        the departments they manage, sub-departments included."""
+        self.ensure_one()
+        user = self.env.user
+        if user.has_group("trainlink_performance.group_trainlink_officer"):
+            return True
+        if not user.has_group("trainlink_performance.group_trainlink_manager"):
+            return False
+        department = self.department_id
+        while department:
+            if department.manager_id.user_id == user:
+                return True
+            department = department.parent_id
+        return False
+
+    def _check_can_approve(self):
+        for need in self:
+            if not need._can_approve():
+                raise AccessError(
+                    _("Only the manager of the department or a training officer "
+                      "can approve or reject the need %(need)s.", need=need.name)
+                )
+
+    def action_approve(self):
+        self._check_can_approve()
+        for need in self:
+            if need.state != "new":
+                raise UserError(
+                    _("Need %(need)s: only new needs can be approved.", need=need.name)
+                )
+        self.write({
+            "state": "approved",
+            "approved_by_id": self.env.user.id,
+            "approval_date": fields.Date.context_today(self),
+        })
+
+    def action_reject(self):
+        self._check_can_approve()
+        self.write({"state": "rejected"})
+
+    def action_plan(self):
+        for need in self:
+            if need.state not in ("approved", "new"):
+                raise UserError(
+                    _("Need %(need)s: only new or approved needs can be planned.",
+                      need=need.name)
+                )
+            if not need.course_id:
+                raise UserError(
+                    _("Need %(need)s: choose the course that answers it first.",
+                      need=need.name)
+                )
+        self._check_can_approve()
+        self.write({"state": "planned"})
+
+    def action_reset(self):
+        self._check_can_approve()
+        self.write({"state": "new", "approved_by_id": False, "approval_date": False})
+
+    def action_enrol(self):
+        self.ensure_one()
+        if not self.course_id:
+            raise UserError(_("Choose the course that answers this need first."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Enrol in a Session"),
+            "res_model": "trainlink.enrol.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_need_id": self.id,
+                "default_course_id": self.course_id.id,
+            },
+        }
+
+    def _update_coverage(self):
+        """Planned needs become covered once every employee named in them has
+        completed the answering course."""
+        for need in self.filtered(lambda n: n.state == "planned" and n.employee_ids):
+            if need.employee_ids <= need._trained_employees():
+                need.state = "covered"

@@ -1,0 +1,6 @@
+from . import test_kpi_course
+from . import test_need
+from . import test_session_attendance
+from . import test_application
+from . import test_security
+from . import test_employee

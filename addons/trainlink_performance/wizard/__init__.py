@@ -1,0 +1,1 @@
+from . import trainlink_enrol_wizard
