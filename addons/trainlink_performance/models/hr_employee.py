@@ -34,7 +34,7 @@ def compute_training_summary(employees, employee_ids):
     trainings = {employee.id: count for employee, count in attendance_groups}
     hours = {employee.id: total for employee, total in hour_groups}
     plans = {employee.id: count for employee, count in plan_groups}
-    for record, employee_id in zip(employees, employee_ids):
+    for record, employee_id in zip(employees, employee_ids, strict=True):
         record.trainlink_training_count = trainings.get(employee_id, 0)
         record.trainlink_hours_year = hours.get(employee_id, 0.0)
         record.trainlink_open_plan_count = plans.get(employee_id, 0)
@@ -44,23 +44,30 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     trainlink_attendance_ids = fields.One2many(
-        "trainlink.attendance", "employee_id", string="Training Attendances",
+        "trainlink.attendance",
+        "employee_id",
+        string="Training Attendances",
         groups="hr.group_hr_user",
     )
     trainlink_plan_ids = fields.One2many(
-        "trainlink.application.plan", "employee_id", string="Application Plans",
+        "trainlink.application.plan",
+        "employee_id",
+        string="Application Plans",
         groups="hr.group_hr_user",
     )
     trainlink_training_count = fields.Integer(
-        string="Trainings", compute="_compute_trainlink_summary",
+        string="Trainings",
+        compute="_compute_trainlink_summary",
         groups="hr.group_hr_user",
     )
     trainlink_hours_year = fields.Float(
-        string="Training Hours This Year", compute="_compute_trainlink_summary",
+        string="Training Hours This Year",
+        compute="_compute_trainlink_summary",
         groups="hr.group_hr_user",
     )
     trainlink_open_plan_count = fields.Integer(
-        string="Open Application Plans", compute="_compute_trainlink_summary",
+        string="Open Application Plans",
+        compute="_compute_trainlink_summary",
         groups="hr.group_hr_user",
     )
 
@@ -75,7 +82,9 @@ class HrEmployee(models.Model):
         return action
 
     def action_open_trainlink_attendances(self):
-        return self._trainlink_action("trainlink_performance.trainlink_attendance_action")
+        return self._trainlink_action(
+            "trainlink_performance.trainlink_attendance_action"
+        )
 
     def action_open_trainlink_plans(self):
         return self._trainlink_action(

@@ -21,7 +21,9 @@ class HrEmployeePublic(models.Model):
         compute_training_summary(self, self.ids)
 
     def action_open_trainlink_attendances(self):
-        return self.env["hr.employee"].browse(self.id).action_open_trainlink_attendances()
+        return (
+            self.env["hr.employee"].browse(self.id).action_open_trainlink_attendances()
+        )
 
     def action_open_trainlink_plans(self):
         return self.env["hr.employee"].browse(self.id).action_open_trainlink_plans()

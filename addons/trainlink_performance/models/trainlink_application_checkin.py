@@ -16,7 +16,9 @@ class TrainlinkApplicationCheckin(models.Model):
     applied = fields.Boolean(help="The employee applied the course this week.")
     notes = fields.Text()
     reviewer_id = fields.Many2one(
-        "res.users", string="Reviewed by", default=lambda self: self.env.user,
+        "res.users",
+        string="Reviewed by",
+        default=lambda self: self.env.user,
         readonly=True,
     )
 
@@ -33,8 +35,11 @@ class TrainlinkApplicationCheckin(models.Model):
         for checkin in self:
             if checkin.plan_id.state != "in_progress":
                 raise ValidationError(
-                    _("Plan %(plan)s is not in progress: check-ins are recorded "
-                      "while the plan runs.", plan=checkin.plan_id.name)
+                    _(
+                        "Plan %(plan)s is not in progress: check-ins are recorded "
+                        "while the plan runs.",
+                        plan=checkin.plan_id.name,
+                    )
                 )
 
     @api.model_create_multi

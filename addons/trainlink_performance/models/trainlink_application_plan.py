@@ -14,16 +14,27 @@ class TrainlinkApplicationPlan(models.Model):
     # What the employee may change on their own plan; everything else
     # (state, approval) is for managers and training officers.
     _EMPLOYEE_FIELDS = {
-        "name", "scenario", "date_start", "date_end", "kpi_id",
-        "expected_effect", "expected_effect_note",
+        "name",
+        "scenario",
+        "date_start",
+        "date_end",
+        "kpi_id",
+        "expected_effect",
+        "expected_effect_note",
     }
 
     name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True,
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
         precompute=True,
     )
     attendance_id = fields.Many2one(
-        "trainlink.attendance", required=True, ondelete="cascade", index=True,
+        "trainlink.attendance",
+        required=True,
+        ondelete="cascade",
+        index=True,
         domain="[('state', '=', 'completed')]",
     )
     employee_id = fields.Many2one(
@@ -34,9 +45,7 @@ class TrainlinkApplicationPlan(models.Model):
     )
     course_id = fields.Many2one(related="attendance_id.course_id", store=True)
     company_id = fields.Many2one(related="attendance_id.company_id", store=True)
-    department_id = fields.Many2one(
-        related="attendance_id.department_id", store=True
-    )
+    department_id = fields.Many2one(related="attendance_id.department_id", store=True)
     scenario = fields.Text(
         required=True,
         help="Where the course will be applied, e.g. client negotiations or "
@@ -104,7 +113,9 @@ class TrainlinkApplicationPlan(models.Model):
                 100.0 * len(applied) / len(checkins) if checkins else 0.0
             )
             last_two = checkins[-2:]
-            plan.needs_coaching = len(last_two) == 2 and not any(last_two.mapped("applied"))
+            plan.needs_coaching = len(last_two) == 2 and not any(
+                last_two.mapped("applied")
+            )
 
     @api.depends("case_ids")
     def _compute_case_count(self):
@@ -129,8 +140,10 @@ class TrainlinkApplicationPlan(models.Model):
         for plan in self:
             if plan.date_end < plan.date_start:
                 raise ValidationError(
-                    _("Plan %(plan)s: the end date cannot be before the start date.",
-                      plan=plan.name)
+                    _(
+                        "Plan %(plan)s: the end date cannot be before the start date.",
+                        plan=plan.name,
+                    )
                 )
 
     @api.model_create_multi
@@ -141,7 +154,9 @@ class TrainlinkApplicationPlan(models.Model):
         plans = super().create(vals_list)
         # The plan-writing reminder sits on the attendance, which the employee
         # may only read: closing it is part of creating the plan.
-        plans.attendance_id.sudo().activity_feedback(["trainlink_performance.mail_activity_type_write_plan"])
+        plans.attendance_id.sudo().activity_feedback(
+            ["trainlink_performance.mail_activity_type_write_plan"]
+        )
         return plans
 
     def write(self, vals):
@@ -162,7 +177,8 @@ class TrainlinkApplicationPlan(models.Model):
                     "your plan, not: %(fields)s.",
                     fields=", ".join(
                         self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(forbidden) if name in self._fields
+                        for name in sorted(forbidden)
+                        if name in self._fields
                     ),
                 )
             )
@@ -192,8 +208,11 @@ class TrainlinkApplicationPlan(models.Model):
         for plan in self:
             if plan.state not in ("draft", "submitted"):
                 raise UserError(
-                    _("Plan %(plan)s: only a draft or submitted plan can be "
-                      "accepted.", plan=plan.name)
+                    _(
+                        "Plan %(plan)s: only a draft or submitted plan can be "
+                        "accepted.",
+                        plan=plan.name,
+                    )
                 )
         self.write({"state": "in_progress", "approved_by_id": self.env.user.id})
         self._schedule_checkin_activity()

@@ -15,12 +15,12 @@ class TrainlinkAttendance(models.Model):
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, ondelete="cascade", tracking=True
     )
-    course_id = fields.Many2one(
-        related="session_id.course_id", store=True, index=True
-    )
+    course_id = fields.Many2one(related="session_id.course_id", store=True, index=True)
     company_id = fields.Many2one(related="session_id.company_id", store=True)
     department_id = fields.Many2one(
-        "hr.department", compute="_compute_department_id", store=True,
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
         help="Department of the employee at enrolment.",
     )
     session_date = fields.Date(related="session_id.date_start", store=True)
@@ -41,8 +41,13 @@ class TrainlinkAttendance(models.Model):
     passed = fields.Boolean(compute="_compute_passed", store=True)
     hours_credited = fields.Float(aggregator="sum")
     satisfaction = fields.Selection(
-        [("1", "1 - Very dissatisfied"), ("2", "2 - Dissatisfied"),
-         ("3", "3 - Neutral"), ("4", "4 - Satisfied"), ("5", "5 - Very satisfied")],
+        [
+            ("1", "1 - Very dissatisfied"),
+            ("2", "2 - Dissatisfied"),
+            ("3", "3 - Neutral"),
+            ("4", "4 - Satisfied"),
+            ("5", "5 - Very satisfied"),
+        ],
         help="Kirkpatrick level 1: how the attendee rated the session.",
     )
     completion_date = fields.Date(tracking=True)
@@ -80,10 +85,12 @@ class TrainlinkAttendance(models.Model):
         for attendance in self:
             if not 0 <= attendance.exam_score <= 100:
                 raise ValidationError(
-                    _("%(employee)s: the exam score must be between 0 and 100, "
-                      "not %(score)s.",
-                      employee=attendance.employee_id.name,
-                      score=attendance.exam_score)
+                    _(
+                        "%(employee)s: the exam score must be between 0 and 100, "
+                        "not %(score)s.",
+                        employee=attendance.employee_id.name,
+                        score=attendance.exam_score,
+                    )
                 )
 
     @api.constrains("hours_credited")
@@ -91,8 +98,10 @@ class TrainlinkAttendance(models.Model):
         for attendance in self:
             if attendance.hours_credited < 0:
                 raise ValidationError(
-                    _("%(employee)s: hours credited cannot be negative.",
-                      employee=attendance.employee_id.name)
+                    _(
+                        "%(employee)s: hours credited cannot be negative.",
+                        employee=attendance.employee_id.name,
+                    )
                 )
 
     @api.constrains("employee_id", "session_id")
@@ -101,24 +110,28 @@ class TrainlinkAttendance(models.Model):
             employee_company = attendance.employee_id.company_id
             if employee_company and employee_company != attendance.company_id:
                 raise ValidationError(
-                    _("%(employee)s belongs to another company than the session "
-                      "%(session)s.",
-                      employee=attendance.employee_id.name,
-                      session=attendance.session_id.name)
+                    _(
+                        "%(employee)s belongs to another company than the session "
+                        "%(session)s.",
+                        employee=attendance.employee_id.name,
+                        session=attendance.session_id.name,
+                    )
                 )
 
     def _check_state(self, allowed, action_name):
         for attendance in self:
             if attendance.state not in allowed:
                 raise UserError(
-                    _("%(employee)s (%(session)s): cannot %(action)s an attendance "
-                      "that is %(state)s.",
-                      employee=attendance.employee_id.name,
-                      session=attendance.session_id.name,
-                      action=action_name,
-                      state=dict(
-                          self._fields["state"]._description_selection(self.env)
-                      )[attendance.state])
+                    _(
+                        "%(employee)s (%(session)s): cannot %(action)s an attendance "
+                        "that is %(state)s.",
+                        employee=attendance.employee_id.name,
+                        session=attendance.session_id.name,
+                        action=action_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[attendance.state],
+                    )
                 )
 
     def action_mark_present(self):
@@ -134,14 +147,16 @@ class TrainlinkAttendance(models.Model):
         employee for an application plan and update the needs it answers."""
         self._check_state(("attended",), _("complete"))
         for attendance in self:
-            attendance.write({
-                "state": "completed",
-                "completion_date": attendance.completion_date
-                or attendance.session_id.date_end
-                or fields.Date.context_today(attendance),
-                "hours_credited": attendance.hours_credited
-                or attendance.session_id.hours,
-            })
+            attendance.write(
+                {
+                    "state": "completed",
+                    "completion_date": attendance.completion_date
+                    or attendance.session_id.date_end
+                    or fields.Date.context_today(attendance),
+                    "hours_credited": attendance.hours_credited
+                    or attendance.session_id.hours,
+                }
+            )
         self._schedule_plan_activity()
         self._update_needs()
 
@@ -167,18 +182,24 @@ class TrainlinkAttendance(models.Model):
                 continue
             attendance.activity_schedule(
                 "trainlink_performance.mail_activity_type_write_plan",
-                date_deadline=fields.Date.add(
-                    attendance.completion_date, days=7
+                date_deadline=fields.Date.add(attendance.completion_date, days=7),
+                summary=_(
+                    "Write your application plan for %(course)s",
+                    course=attendance.course_id.name,
                 ),
-                summary=_("Write your application plan for %(course)s",
-                          course=attendance.course_id.name),
                 user_id=user.id,
             )
 
     def _update_needs(self):
-        needs = self.env["trainlink.need"].sudo().search([
-            ("state", "=", "planned"),
-            ("course_id", "in", self.course_id.ids),
-            ("employee_ids", "in", self.employee_id.ids),
-        ])
+        needs = (
+            self.env["trainlink.need"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "planned"),
+                    ("course_id", "in", self.course_id.ids),
+                    ("employee_ids", "in", self.employee_id.ids),
+                ]
+            )
+        )
         needs._update_coverage()

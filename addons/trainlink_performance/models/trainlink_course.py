@@ -111,12 +111,17 @@ class TrainlinkCourse(models.Model):
         for course in self:
             if course.hours < 0:
                 raise ValidationError(
-                    _("Course %(course)s: hours cannot be negative.", course=course.name)
+                    _(
+                        "Course %(course)s: hours cannot be negative.",
+                        course=course.name,
+                    )
                 )
             if course.cost_per_seat < 0:
                 raise ValidationError(
-                    _("Course %(course)s: the cost per seat cannot be negative.",
-                      course=course.name)
+                    _(
+                        "Course %(course)s: the cost per seat cannot be negative.",
+                        course=course.name,
+                    )
                 )
 
     @api.constrains("passing_score")
@@ -124,8 +129,11 @@ class TrainlinkCourse(models.Model):
         for course in self:
             if not 0 <= course.passing_score <= 100:
                 raise ValidationError(
-                    _("Course %(course)s: the passing score must be between 0 and 100.",
-                      course=course.name)
+                    _(
+                        "Course %(course)s: the passing score must be between "
+                        "0 and 100.",
+                        course=course.name,
+                    )
                 )
 
     @api.constrains("short_term_days", "kpi_window_months", "baseline_window_months")

@@ -24,5 +24,8 @@ class TrainlinkCourseModule(models.Model):
         for module in self:
             if module.hours < 0:
                 raise ValidationError(
-                    _("Module %(module)s: hours cannot be negative.", module=module.name)
+                    _(
+                        "Module %(module)s: hours cannot be negative.",
+                        module=module.name,
+                    )
                 )

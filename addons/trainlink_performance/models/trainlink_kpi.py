@@ -69,8 +69,10 @@ class TrainlinkKpi(models.Model):
         for kpi in self:
             if not kpi.code.strip() or " " in kpi.code.strip():
                 raise ValidationError(
-                    _("The KPI code %(code)r must be one word without spaces.",
-                      code=kpi.code)
+                    _(
+                        "The KPI code %(code)r must be one word without spaces.",
+                        code=kpi.code,
+                    )
                 )
 
     @api.model_create_multi

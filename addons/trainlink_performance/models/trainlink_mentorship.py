@@ -14,8 +14,11 @@ class TrainlinkMentorship(models.Model):
     _rec_name = "mentor_id"
 
     plan_id = fields.Many2one(
-        "trainlink.application.plan", string="Application Plan", required=True,
-        ondelete="cascade", index=True,
+        "trainlink.application.plan",
+        string="Application Plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     employee_id = fields.Many2one(
         related="plan_id.employee_id", string="Mentee", store=True, index=True
@@ -23,13 +26,19 @@ class TrainlinkMentorship(models.Model):
     course_id = fields.Many2one(related="plan_id.course_id", store=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     mentor_id = fields.Many2one(
-        "hr.employee", required=True, tracking=True, index=True,
+        "hr.employee",
+        required=True,
+        tracking=True,
+        index=True,
         help="A high performer who coaches the employee after the course.",
     )
     mentor_user_id = fields.Many2one(related="mentor_id.user_id", store=True)
     date_start = fields.Date(required=True, default=fields.Date.context_today)
     date_end = fields.Date(
-        compute="_compute_date_end", store=True, readonly=False, required=True,
+        compute="_compute_date_end",
+        store=True,
+        readonly=False,
+        required=True,
         precompute=True,
     )
     coaching_notes = fields.Html()
@@ -56,8 +65,10 @@ class TrainlinkMentorship(models.Model):
         for mentorship in self:
             if mentorship.mentor_id == mentorship.plan_id.employee_id:
                 raise ValidationError(
-                    _("%(employee)s cannot be their own mentor.",
-                      employee=mentorship.mentor_id.name)
+                    _(
+                        "%(employee)s cannot be their own mentor.",
+                        employee=mentorship.mentor_id.name,
+                    )
                 )
 
     @api.constrains("date_start", "date_end")
@@ -65,8 +76,11 @@ class TrainlinkMentorship(models.Model):
         for mentorship in self:
             if mentorship.date_end < mentorship.date_start:
                 raise ValidationError(
-                    _("Mentorship of %(employee)s: the end date cannot be before the "
-                      "start date.", employee=mentorship.employee_id.name)
+                    _(
+                        "Mentorship of %(employee)s: the end date cannot be before the "
+                        "start date.",
+                        employee=mentorship.employee_id.name,
+                    )
                 )
 
     def write(self, vals):
@@ -77,8 +91,10 @@ class TrainlinkMentorship(models.Model):
             and set(vals) - {"coaching_notes"}
         ):
             raise AccessError(
-                _("As a mentor you can write coaching notes; the assignment itself "
-                  "is changed by the manager or a training officer.")
+                _(
+                    "As a mentor you can write coaching notes; the assignment itself "
+                    "is changed by the manager or a training officer."
+                )
             )
         return super().write(vals)
 

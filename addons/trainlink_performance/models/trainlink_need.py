@@ -1,8 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-LEVELS = [("1", "1 - Very low"), ("2", "2 - Low"), ("3", "3 - Medium"),
-          ("4", "4 - High"), ("5", "5 - Very high")]
+LEVELS = [
+    ("1", "1 - Very low"),
+    ("2", "2 - Low"),
+    ("3", "3 - Medium"),
+    ("4", "4 - High"),
+    ("5", "5 - Very high"),
+]
 
 
 class TrainlinkNeed(models.Model):
@@ -41,17 +46,24 @@ class TrainlinkNeed(models.Model):
     gap_percent = fields.Float(string="Gap (%)", compute="_compute_gap", store=True)
     description = fields.Html()
     impact = fields.Selection(
-        LEVELS, required=True, default="3",
+        LEVELS,
+        required=True,
+        default="3",
         help="Impact of closing the gap on performance, from 1 to 5.",
     )
     urgency = fields.Selection(LEVELS, required=True, default="3")
     priority_score = fields.Integer(
-        compute="_compute_priority", store=True,
+        compute="_compute_priority",
+        store=True,
         help="Impact x urgency, from 1 to 25.",
     )
     priority = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High"),
-         ("critical", "Critical")],
+        [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("critical", "Critical"),
+        ],
         compute="_compute_priority",
         store=True,
     )
@@ -118,19 +130,27 @@ class TrainlinkNeed(models.Model):
         for need in self:
             if need.course_id and need.course_id.company_id != need.company_id:
                 raise ValidationError(
-                    _("Need %(need)s: the course must belong to the same company.",
-                      need=need.name)
+                    _(
+                        "Need %(need)s: the course must belong to the same company.",
+                        need=need.name,
+                    )
                 )
 
     def _trained_employees(self):
         self.ensure_one()
         if not self.course_id or not self.employee_ids:
             return self.env["hr.employee"]
-        attendances = self.env["trainlink.attendance"].sudo().search([
-            ("course_id", "=", self.course_id.id),
-            ("employee_id", "in", self.employee_ids.ids),
-            ("state", "=", "completed"),
-        ])
+        attendances = (
+            self.env["trainlink.attendance"]
+            .sudo()
+            .search(
+                [
+                    ("course_id", "=", self.course_id.id),
+                    ("employee_id", "in", self.employee_ids.ids),
+                    ("state", "=", "completed"),
+                ]
+            )
+        )
         return attendances.employee_id
 
     def _can_approve(self):
@@ -153,8 +173,11 @@ class TrainlinkNeed(models.Model):
         for need in self:
             if not need._can_approve():
                 raise AccessError(
-                    _("Only the manager of the department or a training officer "
-                      "can approve or reject the need %(need)s.", need=need.name)
+                    _(
+                        "Only the manager of the department or a training officer "
+                        "can approve or reject the need %(need)s.",
+                        need=need.name,
+                    )
                 )
 
     def action_approve(self):
@@ -164,11 +187,13 @@ class TrainlinkNeed(models.Model):
                 raise UserError(
                     _("Need %(need)s: only new needs can be approved.", need=need.name)
                 )
-        self.write({
-            "state": "approved",
-            "approved_by_id": self.env.user.id,
-            "approval_date": fields.Date.context_today(self),
-        })
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.user.id,
+                "approval_date": fields.Date.context_today(self),
+            }
+        )
 
     def action_reject(self):
         self._check_can_approve()
@@ -178,13 +203,17 @@ class TrainlinkNeed(models.Model):
         for need in self:
             if need.state not in ("approved", "new"):
                 raise UserError(
-                    _("Need %(need)s: only new or approved needs can be planned.",
-                      need=need.name)
+                    _(
+                        "Need %(need)s: only new or approved needs can be planned.",
+                        need=need.name,
+                    )
                 )
             if not need.course_id:
                 raise UserError(
-                    _("Need %(need)s: choose the course that answers it first.",
-                      need=need.name)
+                    _(
+                        "Need %(need)s: choose the course that answers it first.",
+                        need=need.name,
+                    )
                 )
         self._check_can_approve()
         self.write({"state": "planned"})

@@ -13,14 +13,22 @@ class TrainlinkPracticeCase(models.Model):
 
     # What the author may write; approval and adoption are for others.
     _EMPLOYEE_FIELDS = {
-        "name", "plan_id", "kpi_id", "outcome", "description", "measured_result",
+        "name",
+        "plan_id",
+        "kpi_id",
+        "outcome",
+        "description",
+        "measured_result",
         "measured_change",
     }
 
     name = fields.Char(string="Title", required=True, tracking=True)
     plan_id = fields.Many2one(
-        "trainlink.application.plan", string="Application Plan", required=True,
-        ondelete="cascade", index=True,
+        "trainlink.application.plan",
+        string="Application Plan",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     employee_id = fields.Many2one(related="plan_id.employee_id", store=True, index=True)
     course_id = fields.Many2one(related="plan_id.course_id", store=True)
@@ -87,8 +95,10 @@ class TrainlinkPracticeCase(models.Model):
             self._check_employee_fields(set(vals))
             if self.filtered(lambda c: c.state not in ("draft", "rejected")):
                 raise AccessError(
-                    _("A submitted or approved case can no longer be changed by "
-                      "its author.")
+                    _(
+                        "A submitted or approved case can no longer be changed by "
+                        "its author."
+                    )
                 )
         return super().write(vals)
 
@@ -96,17 +106,22 @@ class TrainlinkPracticeCase(models.Model):
         forbidden = field_names - self._EMPLOYEE_FIELDS
         if forbidden:
             raise AccessError(
-                _("Approval and adoption of a practice case are not yours to "
-                  "change (%(fields)s).",
-                  fields=", ".join(sorted(forbidden)))
+                _(
+                    "Approval and adoption of a practice case are not yours to "
+                    "change (%(fields)s).",
+                    fields=", ".join(sorted(forbidden)),
+                )
             )
 
     def action_submit(self):
         for case in self:
             if case.state not in ("draft", "rejected"):
                 raise UserError(
-                    _("Case %(case)s: only a draft or rejected case can be "
-                      "submitted.", case=case.name)
+                    _(
+                        "Case %(case)s: only a draft or rejected case can be "
+                        "submitted.",
+                        case=case.name,
+                    )
                 )
         self.check_access("write")
         # The author submits through this button only: the state itself
@@ -118,14 +133,18 @@ class TrainlinkPracticeCase(models.Model):
         for case in self:
             if case.state != "submitted":
                 raise UserError(
-                    _("Case %(case)s: only a submitted case can be approved.",
-                      case=case.name)
+                    _(
+                        "Case %(case)s: only a submitted case can be approved.",
+                        case=case.name,
+                    )
                 )
-        self.write({
-            "state": "approved",
-            "approved_by_id": self.env.user.id,
-            "approval_date": fields.Date.context_today(self),
-        })
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.user.id,
+                "approval_date": fields.Date.context_today(self),
+            }
+        )
 
     def action_reject(self):
         self._check_reviewer()
@@ -139,8 +158,11 @@ class TrainlinkPracticeCase(models.Model):
         for case in self:
             if case.state != "approved":
                 raise UserError(
-                    _("Case %(case)s: only an approved case can join the knowledge "
-                      "base.", case=case.name)
+                    _(
+                        "Case %(case)s: only an approved case can join the knowledge "
+                        "base.",
+                        case=case.name,
+                    )
                 )
         self.write({"adopted": True, "adoption_date": fields.Date.context_today(self)})
 
@@ -148,8 +170,10 @@ class TrainlinkPracticeCase(models.Model):
         user = self.env.user
         if not user.has_group(MANAGER_GROUP):
             raise AccessError(
-                _("Only the employee's manager or a training officer can review "
-                  "a practice case.")
+                _(
+                    "Only the employee's manager or a training officer can review "
+                    "a practice case."
+                )
             )
         if not user.has_group(OFFICER_GROUP) and self.employee_id.user_id & user:
             raise AccessError(_("You cannot review your own practice case."))

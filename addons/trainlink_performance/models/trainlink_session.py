@@ -9,11 +9,17 @@ class TrainlinkSession(models.Model):
     _order = "date_start desc, id desc"
 
     name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True,
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
         precompute=True,
     )
     course_id = fields.Many2one(
-        "trainlink.course", required=True, tracking=True, index=True,
+        "trainlink.course",
+        required=True,
+        tracking=True,
+        index=True,
         domain="[('company_id', '=', company_id)]",
     )
     company_id = fields.Many2one(
@@ -22,7 +28,9 @@ class TrainlinkSession(models.Model):
     date_start = fields.Date(required=True, tracking=True)
     date_end = fields.Date(required=True, tracking=True)
     hours = fields.Float(
-        compute="_compute_hours", store=True, readonly=False,
+        compute="_compute_hours",
+        store=True,
+        readonly=False,
         help="Hours credited to each attendee who completes the session.",
     )
     trainer_type = fields.Selection(
@@ -51,15 +59,20 @@ class TrainlinkSession(models.Model):
     completed_count = fields.Integer(compute="_compute_stats", store=True)
     passed_count = fields.Integer(compute="_compute_stats", store=True)
     pass_rate = fields.Float(
-        string="Pass Rate (%)", compute="_compute_stats", store=True,
+        string="Pass Rate (%)",
+        compute="_compute_stats",
+        store=True,
         aggregator="avg",
     )
     satisfaction_avg = fields.Float(
-        string="Average Satisfaction", compute="_compute_stats", store=True,
+        string="Average Satisfaction",
+        compute="_compute_stats",
+        store=True,
         aggregator="avg",
     )
     cost = fields.Monetary(
-        compute="_compute_cost", store=True,
+        compute="_compute_cost",
+        store=True,
         help="Cost per seat of the course times the number of attendees.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -109,8 +122,11 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.date_end < session.date_start:
                 raise ValidationError(
-                    _("Session %(session)s: the end date cannot be before the start "
-                      "date.", session=session.name)
+                    _(
+                        "Session %(session)s: the end date cannot be before the start "
+                        "date.",
+                        session=session.name,
+                    )
                 )
 
     @api.constrains("hours", "capacity")
@@ -118,13 +134,17 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.hours < 0:
                 raise ValidationError(
-                    _("Session %(session)s: hours cannot be negative.",
-                      session=session.name)
+                    _(
+                        "Session %(session)s: hours cannot be negative.",
+                        session=session.name,
+                    )
                 )
             if session.capacity < 0:
                 raise ValidationError(
-                    _("Session %(session)s: the capacity cannot be negative.",
-                      session=session.name)
+                    _(
+                        "Session %(session)s: the capacity cannot be negative.",
+                        session=session.name,
+                    )
                 )
 
     @api.constrains("trainer_type", "trainer_id", "trainer_name")
@@ -132,8 +152,11 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.trainer_type == "external" and session.trainer_id:
                 raise ValidationError(
-                    _("Session %(session)s: an external trainer is named, not chosen "
-                      "among employees.", session=session.name)
+                    _(
+                        "Session %(session)s: an external trainer is named, not chosen "
+                        "among employees.",
+                        session=session.name,
+                    )
                 )
 
     @api.constrains("course_id", "company_id")
@@ -141,8 +164,11 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.course_id.company_id != session.company_id:
                 raise ValidationError(
-                    _("Session %(session)s: the course must belong to the same "
-                      "company.", session=session.name)
+                    _(
+                        "Session %(session)s: the course must belong to the same "
+                        "company.",
+                        session=session.name,
+                    )
                 )
 
     @api.onchange("trainer_type")
@@ -156,20 +182,26 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.state != "draft":
                 raise UserError(
-                    _("Session %(session)s: only draft sessions can be confirmed.",
-                      session=session.name)
+                    _(
+                        "Session %(session)s: only draft sessions can be confirmed.",
+                        session=session.name,
+                    )
                 )
         self.write({"state": "confirmed"})
 
     def action_mark_all_present(self):
-        self.attendance_ids.filtered(lambda a: a.state == "enrolled").action_mark_present()
+        self.attendance_ids.filtered(
+            lambda a: a.state == "enrolled"
+        ).action_mark_present()
 
     def action_done(self):
         for session in self:
             if session.state != "confirmed":
                 raise UserError(
-                    _("Session %(session)s: confirm the session before closing it.",
-                      session=session.name)
+                    _(
+                        "Session %(session)s: confirm the session before closing it.",
+                        session=session.name,
+                    )
                 )
             unmarked = session.attendance_ids.filtered(lambda a: a.state == "enrolled")
             if unmarked:
@@ -188,8 +220,11 @@ class TrainlinkSession(models.Model):
         for session in self:
             if session.state == "done":
                 raise UserError(
-                    _("Session %(session)s: a session that took place cannot be "
-                      "cancelled.", session=session.name)
+                    _(
+                        "Session %(session)s: a session that took place cannot be "
+                        "cancelled.",
+                        session=session.name,
+                    )
                 )
         self.attendance_ids.write({"state": "cancelled"})
         self.write({"state": "cancelled"})
@@ -216,8 +251,10 @@ class TrainlinkSession(models.Model):
         self.ensure_one()
         if self.state in ("done", "cancelled"):
             raise UserError(
-                _("Session %(session)s is closed: nobody can be enrolled.",
-                  session=self.name)
+                _(
+                    "Session %(session)s is closed: nobody can be enrolled.",
+                    session=self.name,
+                )
             )
         new_employees = employees - self.attendance_ids.employee_id
         if self.capacity and self.attendee_count + len(new_employees) > self.capacity:
@@ -230,7 +267,9 @@ class TrainlinkSession(models.Model):
                     count=len(new_employees),
                 )
             )
-        return self.env["trainlink.attendance"].create([
-            {"session_id": self.id, "employee_id": employee.id}
-            for employee in new_employees
-        ])
+        return self.env["trainlink.attendance"].create(
+            [
+                {"session_id": self.id, "employee_id": employee.id}
+                for employee in new_employees
+            ]
+        )

@@ -4,3 +4,4 @@ from . import test_session_attendance
 from . import test_application
 from . import test_security
 from . import test_employee
+from . import test_ui

@@ -32,48 +32,91 @@ class TrainlinkCase(TransactionCase):
         )
         cls.other_department = cls.env["hr.department"].create({"name": "TL Plant"})
         cls.mia.department_id = cls.department
-        cls.eric = Employee.create({
-            "name": "Eric", "user_id": cls.user_eric.id, "parent_id": cls.mia.id,
-            "department_id": cls.department.id,
-        })
-        cls.emma = Employee.create({
-            "name": "Emma", "user_id": cls.user_emma.id, "parent_id": cls.eric.id,
-            "department_id": cls.department.id,
-        })
-        cls.otto = Employee.create({
-            "name": "Otto", "user_id": cls.user_otto.id,
-            "department_id": cls.other_department.id,
-        })
-        cls.mentor = Employee.create({
-            "name": "Max Mentor", "user_id": cls.user_mentor.id,
-            "department_id": cls.department.id,
-        })
-        cls.kpi_revenue = cls.env["trainlink.kpi"].create({
-            "code": "TL_REV", "name": "Revenue", "direction": "higher",
-            "source_kind": "sales", "unit_value": 1.0,
-        })
-        cls.kpi_complaints = cls.env["trainlink.kpi"].create({
-            "code": "TL_COMPLAINTS", "name": "Complaint rate", "direction": "lower",
-            "aggregation": "rate", "unit": "%", "source_kind": "service",
-        })
-        cls.course = cls.env["trainlink.course"].create({
-            "name": "Negotiation", "job_family": "sales", "hours": 8.0,
-            "cost_per_seat": 500.0,
-            "module_ids": [
-                fields.Command.create({
-                    "name": "Closing deals",
-                    "kpi_line_ids": [fields.Command.create(
-                        {"kpi_id": cls.kpi_revenue.id, "expected_lift": 10.0}
-                    )],
-                }),
-                fields.Command.create({
-                    "name": "Handling complaints",
-                    "kpi_line_ids": [fields.Command.create(
-                        {"kpi_id": cls.kpi_complaints.id, "expected_lift": 20.0}
-                    )],
-                }),
-            ],
-        })
+        cls.eric = Employee.create(
+            {
+                "name": "Eric",
+                "user_id": cls.user_eric.id,
+                "parent_id": cls.mia.id,
+                "department_id": cls.department.id,
+            }
+        )
+        cls.emma = Employee.create(
+            {
+                "name": "Emma",
+                "user_id": cls.user_emma.id,
+                "parent_id": cls.eric.id,
+                "department_id": cls.department.id,
+            }
+        )
+        cls.otto = Employee.create(
+            {
+                "name": "Otto",
+                "user_id": cls.user_otto.id,
+                "department_id": cls.other_department.id,
+            }
+        )
+        cls.mentor = Employee.create(
+            {
+                "name": "Max Mentor",
+                "user_id": cls.user_mentor.id,
+                "department_id": cls.department.id,
+            }
+        )
+        cls.kpi_revenue = cls.env["trainlink.kpi"].create(
+            {
+                "code": "TL_REV",
+                "name": "Revenue",
+                "direction": "higher",
+                "source_kind": "sales",
+                "unit_value": 1.0,
+            }
+        )
+        cls.kpi_complaints = cls.env["trainlink.kpi"].create(
+            {
+                "code": "TL_COMPLAINTS",
+                "name": "Complaint rate",
+                "direction": "lower",
+                "aggregation": "rate",
+                "unit": "%",
+                "source_kind": "service",
+            }
+        )
+        cls.course = cls.env["trainlink.course"].create(
+            {
+                "name": "Negotiation",
+                "job_family": "sales",
+                "hours": 8.0,
+                "cost_per_seat": 500.0,
+                "module_ids": [
+                    fields.Command.create(
+                        {
+                            "name": "Closing deals",
+                            "kpi_line_ids": [
+                                fields.Command.create(
+                                    {
+                                        "kpi_id": cls.kpi_revenue.id,
+                                        "expected_lift": 10.0,
+                                    }
+                                )
+                            ],
+                        }
+                    ),
+                    fields.Command.create(
+                        {
+                            "name": "Handling complaints",
+                            "kpi_line_ids": [
+                                fields.Command.create(
+                                    {
+                                        "kpi_id": cls.kpi_complaints.id,
+                                        "expected_lift": 20.0,
+                                    }
+                                )
+                            ],
+                        }
+                    ),
+                ],
+            }
+        )
 
     @contextmanager
     def assertRaisesRegex(self, exception, regex):
@@ -86,36 +129,46 @@ class TrainlinkCase(TransactionCase):
     @classmethod
     def _user(cls, login, groups):
         return new_test_user(
-            cls.env, login=login, groups=f"base.group_user,{groups}",
-            name=login, email=f"{login}@example.com",
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{groups}",
+            name=login,
+            email=f"{login}@example.com",
         )
 
     @classmethod
     def _session(cls, **values):
-        return cls.env["trainlink.session"].create({
-            "course_id": cls.course.id,
-            "date_start": "2026-03-02",
-            "date_end": "2026-03-03",
-            **values,
-        })
+        return cls.env["trainlink.session"].create(
+            {
+                "course_id": cls.course.id,
+                "date_start": "2026-03-02",
+                "date_end": "2026-03-03",
+                **values,
+            }
+        )
 
     @classmethod
     def _completed_attendance(cls, employee, score=90.0, session=None):
         session = session or cls._session()
-        attendance = cls.env["trainlink.attendance"].create({
-            "session_id": session.id, "employee_id": employee.id,
-            "exam_score": score,
-        })
+        attendance = cls.env["trainlink.attendance"].create(
+            {
+                "session_id": session.id,
+                "employee_id": employee.id,
+                "exam_score": score,
+            }
+        )
         attendance.action_mark_present()
         attendance.action_complete()
         return attendance
 
     @classmethod
     def _plan(cls, attendance, **values):
-        return cls.env["trainlink.application.plan"].create({
-            "attendance_id": attendance.id,
-            "scenario": "Use the closing script with key accounts",
-            "date_start": "2026-03-09",
-            "date_end": "2026-05-31",
-            **values,
-        })
+        return cls.env["trainlink.application.plan"].create(
+            {
+                "attendance_id": attendance.id,
+                "scenario": "Use the closing script with key accounts",
+                "date_start": "2026-03-09",
+                "date_end": "2026-05-31",
+                **values,
+            }
+        )

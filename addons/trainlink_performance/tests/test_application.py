@@ -26,14 +26,20 @@ class TestApplication(TrainlinkCase):
             self._plan(self.attendance, date_end="2026-03-01")
 
     def test_employee_writes_and_submits_own_plan(self):
-        plan = self.env["trainlink.application.plan"].with_user(self.user_emma).create({
-            "attendance_id": self.attendance.id,
-            "scenario": "Key account renewals",
-            "date_start": "2026-03-09",
-            "date_end": "2026-05-31",
-            "kpi_id": self.kpi_revenue.id,
-            "expected_effect": 10.0,
-        })
+        plan = (
+            self.env["trainlink.application.plan"]
+            .with_user(self.user_emma)
+            .create(
+                {
+                    "attendance_id": self.attendance.id,
+                    "scenario": "Key account renewals",
+                    "date_start": "2026-03-09",
+                    "date_end": "2026-05-31",
+                    "kpi_id": self.kpi_revenue.id,
+                    "expected_effect": 10.0,
+                }
+            )
+        )
         self.assertEqual(plan.name, "Negotiation - Emma")
         self.assertFalse(
             self.attendance.activity_ids, "writing the plan closes the reminder"
@@ -63,8 +69,9 @@ class TestApplication(TrainlinkCase):
         self.assertEqual(own.state, "in_progress")
 
     def test_accepting_a_plan_schedules_the_managers_weekly_checkin(self):
-        plan = self._plan(self.attendance, date_start=str(date.today()),
-                          date_end="2099-12-31")
+        plan = self._plan(
+            self.attendance, date_start=str(date.today()), date_end="2099-12-31"
+        )
         plan.with_user(self.user_eric).action_approve()
         activity = plan.activity_ids
         self.assertEqual(len(activity), 1)
@@ -72,13 +79,16 @@ class TestApplication(TrainlinkCase):
         self.assertEqual((activity.date_deadline - date.today()).days, 7)
 
     def test_checkin_closes_the_activity_and_schedules_the_next(self):
-        plan = self._plan(self.attendance, date_start=str(date.today()),
-                          date_end="2099-12-31")
+        plan = self._plan(
+            self.attendance, date_start=str(date.today()), date_end="2099-12-31"
+        )
         plan.with_user(self.user_eric).action_approve()
         first = plan.activity_ids
-        checkin = self.env["trainlink.application.checkin"].with_user(
-            self.user_eric
-        ).create({"plan_id": plan.id, "date": "2030-01-07", "applied": True})
+        checkin = (
+            self.env["trainlink.application.checkin"]
+            .with_user(self.user_eric)
+            .create({"plan_id": plan.id, "date": "2030-01-07", "applied": True})
+        )
         self.assertFalse(first.exists())
         self.assertEqual(str(plan.activity_ids.date_deadline), "2030-01-14")
         self.assertEqual(checkin.reviewer_id, self.user_eric)
@@ -102,11 +112,19 @@ class TestApplication(TrainlinkCase):
 
     def test_practice_case_flow_from_author_to_knowledge_base(self):
         plan = self._plan(self.attendance)
-        case = self.env["trainlink.practice.case"].with_user(self.user_emma).create({
-            "name": "Shorter complaint flow", "plan_id": plan.id,
-            "kpi_id": self.kpi_complaints.id, "measured_change": -25.0,
-            "measured_result": "complaints -25 %",
-        })
+        case = (
+            self.env["trainlink.practice.case"]
+            .with_user(self.user_emma)
+            .create(
+                {
+                    "name": "Shorter complaint flow",
+                    "plan_id": plan.id,
+                    "kpi_id": self.kpi_complaints.id,
+                    "measured_change": -25.0,
+                    "measured_result": "complaints -25 %",
+                }
+            )
+        )
         with self.assertRaises(AccessError):
             case.with_user(self.user_emma).write({"state": "approved"})
         case.with_user(self.user_emma).action_submit()
@@ -118,7 +136,9 @@ class TestApplication(TrainlinkCase):
         self.assertEqual(case.approved_by_id, self.user_eric)
         case.with_user(self.user_officer).action_adopt()
         self.assertTrue(case.adopted)
-        case.with_user(self.user_officer).reused_by_department_ids = self.other_department
+        case.with_user(
+            self.user_officer
+        ).reused_by_department_ids = self.other_department
         self.assertEqual(case.reuse_count, 1)
 
     def test_only_approved_case_joins_knowledge_base(self):
@@ -130,12 +150,17 @@ class TestApplication(TrainlinkCase):
 
     def test_mentorship_lasts_company_default_and_mentor_writes_notes(self):
         plan = self._plan(self.attendance)
-        mentorship = self.env["trainlink.mentorship"].create({
-            "plan_id": plan.id, "mentor_id": self.mentor.id,
-            "date_start": "2026-03-09",
-        })
+        mentorship = self.env["trainlink.mentorship"].create(
+            {
+                "plan_id": plan.id,
+                "mentor_id": self.mentor.id,
+                "date_start": "2026-03-09",
+            }
+        )
         self.assertEqual(str(mentorship.date_end), "2026-05-09")
-        mentorship.with_user(self.user_mentor).coaching_notes = "<p>Week 1: role play</p>"
+        mentorship.with_user(
+            self.user_mentor
+        ).coaching_notes = "<p>Week 1: role play</p>"
         self.assertIn("role play", mentorship.coaching_notes)
         with self.assertRaises(AccessError):
             mentorship.with_user(self.user_mentor).date_end = "2026-12-31"

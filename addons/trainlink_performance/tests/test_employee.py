@@ -24,20 +24,38 @@ class TestEmployee(TrainlinkCase):
         self.assertEqual(emma.trainlink_hours_year, 8.0, "only this year's hours")
 
     def test_employee_sees_own_counters_on_public_profile(self):
-        public = self.env["hr.employee.public"].with_user(self.user_emma).browse(self.emma.id)
+        public = (
+            self.env["hr.employee.public"]
+            .with_user(self.user_emma)
+            .browse(self.emma.id)
+        )
         self.assertEqual(public.trainlink_training_count, 1)
         self.assertEqual(public.trainlink_open_plan_count, 1)
 
     def test_employee_sees_zero_for_colleagues(self):
-        public = self.env["hr.employee.public"].with_user(self.user_otto).browse(self.emma.id)
+        public = (
+            self.env["hr.employee.public"]
+            .with_user(self.user_otto)
+            .browse(self.emma.id)
+        )
         self.assertEqual(public.trainlink_training_count, 0)
         self.assertEqual(public.trainlink_open_plan_count, 0)
 
     def test_plain_user_opens_employee_form_without_access_error(self):
-        view = self.env["hr.employee"].with_user(self.user_emma).get_view(view_type="form")
+        view = (
+            self.env["hr.employee"].with_user(self.user_emma).get_view(view_type="form")
+        )
         self.assertEqual(view["model"], "hr.employee.public")
-        public = self.env["hr.employee.public"].with_user(self.user_emma).browse(self.emma.id)
-        fields_in_view = ["name", "trainlink_training_count", "trainlink_open_plan_count"]
+        public = (
+            self.env["hr.employee.public"]
+            .with_user(self.user_emma)
+            .browse(self.emma.id)
+        )
+        fields_in_view = [
+            "name",
+            "trainlink_training_count",
+            "trainlink_open_plan_count",
+        ]
         self.assertEqual(public.read(fields_in_view)[0]["name"], "Emma")
 
     def test_smart_button_opens_employee_trainings(self):

@@ -37,12 +37,14 @@ class TestKpiCourse(TrainlinkCase):
         self.assertEqual(self.kpi_revenue.course_count, 1)
 
     def test_course_defaults_come_from_company_settings(self):
-        self.company.write({
-            "trainlink_passing_score": 70.0,
-            "trainlink_kpi_window_months": 6,
-            "trainlink_baseline_window_months": 4,
-            "trainlink_short_term_days": 45,
-        })
+        self.company.write(
+            {
+                "trainlink_passing_score": 70.0,
+                "trainlink_kpi_window_months": 6,
+                "trainlink_baseline_window_months": 4,
+                "trainlink_short_term_days": 45,
+            }
+        )
         course = self.env["trainlink.course"].create({"name": "Lean basics"})
         self.assertEqual(course.passing_score, 70.0)
         self.assertEqual(course.kpi_window_months, 6)
@@ -55,7 +57,9 @@ class TestKpiCourse(TrainlinkCase):
     def test_negative_course_hours_or_cost_are_refused(self):
         with self.assertRaisesRegex(ValidationError, "hours cannot be negative"):
             self.env["trainlink.course"].create({"name": "Bad", "hours": -1})
-        with self.assertRaisesRegex(ValidationError, "cost per seat cannot be negative"):
+        with self.assertRaisesRegex(
+            ValidationError, "cost per seat cannot be negative"
+        ):
             self.env["trainlink.course"].create({"name": "Bad", "cost_per_seat": -5})
         self.assertFalse(self.env["trainlink.course"].search([("name", "=", "Bad")]))
 

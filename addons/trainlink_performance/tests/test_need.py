@@ -10,14 +10,16 @@ class TestNeed(TrainlinkCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.need = cls.env["trainlink.need"].create({
-            "name": "Low closing rate",
-            "department_id": cls.department.id,
-            "kpi_id": cls.kpi_revenue.id,
-            "current_value": 320000,
-            "target_value": 500000,
-            "employee_ids": [(6, 0, (cls.emma | cls.eric).ids)],
-        })
+        cls.need = cls.env["trainlink.need"].create(
+            {
+                "name": "Low closing rate",
+                "department_id": cls.department.id,
+                "kpi_id": cls.kpi_revenue.id,
+                "current_value": 320000,
+                "target_value": 500000,
+                "employee_ids": [(6, 0, (cls.emma | cls.eric).ids)],
+            }
+        )
 
     def test_priority_is_impact_times_urgency(self):
         expected = {
@@ -43,10 +45,13 @@ class TestNeed(TrainlinkCase):
     def test_gap_follows_kpi_direction(self):
         self.assertEqual(self.need.gap, 180000)
         self.assertAlmostEqual(self.need.gap_percent, 36.0)
-        complaints = self.need.copy({
-            "kpi_id": self.kpi_complaints.id, "current_value": 5.0,
-            "target_value": 2.0,
-        })
+        complaints = self.need.copy(
+            {
+                "kpi_id": self.kpi_complaints.id,
+                "current_value": 5.0,
+                "target_value": 2.0,
+            }
+        )
         self.assertEqual(complaints.gap, 3.0)
         self.assertAlmostEqual(complaints.gap_percent, 150.0)
 
@@ -57,7 +62,12 @@ class TestNeed(TrainlinkCase):
 
     def test_manager_of_another_department_cannot_approve(self):
         other_manager = self.env["hr.employee"].create(
-            {"name": "Paul", "user_id": self._user("tl_paul", "trainlink_performance.group_trainlink_manager").id}
+            {
+                "name": "Paul",
+                "user_id": self._user(
+                    "tl_paul", "trainlink_performance.group_trainlink_manager"
+                ).id,
+            }
         )
         self.other_department.manager_id = other_manager
         with self.assertRaises(AccessError):
@@ -93,7 +103,9 @@ class TestNeed(TrainlinkCase):
         self.assertEqual(self.need.state, "covered")
 
     def test_failed_attendance_still_counts_as_trained_but_absent_does_not(self):
-        self.need.write({"course_id": self.course.id, "employee_ids": [(6, 0, self.emma.ids)]})
+        self.need.write(
+            {"course_id": self.course.id, "employee_ids": [(6, 0, self.emma.ids)]}
+        )
         self.need.action_plan()
         attendance = self.env["trainlink.attendance"].create(
             {"session_id": self._session().id, "employee_id": self.emma.id}
@@ -105,8 +117,10 @@ class TestNeed(TrainlinkCase):
         self.need.course_id = self.course
         session = self._session()
         action = self.need.action_enrol()
-        wizard = self.env["trainlink.enrol.wizard"].with_context(action["context"]).create(
-            {"session_id": session.id}
+        wizard = (
+            self.env["trainlink.enrol.wizard"]
+            .with_context(**action["context"])
+            .create({"session_id": session.id})
         )
         self.assertEqual(wizard.employee_ids, self.emma | self.eric)
         wizard.action_enrol()

@@ -20,12 +20,18 @@ class TestSecurity(TrainlinkCase):
         cls.plan_otto = cls._plan(cls.att_otto)
         (cls.plan_emma | cls.plan_otto).action_approve()
         Checkin = cls.env["trainlink.application.checkin"]
-        cls.checkin_emma = Checkin.create({"plan_id": cls.plan_emma.id, "date": "2026-03-13"})
-        cls.checkin_otto = Checkin.create({"plan_id": cls.plan_otto.id, "date": "2026-03-13"})
+        cls.checkin_emma = Checkin.create(
+            {"plan_id": cls.plan_emma.id, "date": "2026-03-13"}
+        )
+        cls.checkin_otto = Checkin.create(
+            {"plan_id": cls.plan_otto.id, "date": "2026-03-13"}
+        )
         Case = cls.env["trainlink.practice.case"]
         cls.case_emma = Case.create({"name": "Emma case", "plan_id": cls.plan_emma.id})
         cls.case_otto = Case.create({"name": "Otto case", "plan_id": cls.plan_otto.id})
-        cls.case_adopted = Case.create({"name": "Eric case", "plan_id": cls.plan_eric.id})
+        cls.case_adopted = Case.create(
+            {"name": "Eric case", "plan_id": cls.plan_eric.id}
+        )
         cls.case_adopted.write({"state": "approved", "adopted": True})
         Mentorship = cls.env["trainlink.mentorship"]
         cls.mentorship_emma = Mentorship.create(
@@ -38,10 +44,13 @@ class TestSecurity(TrainlinkCase):
         cls.need_sales = Need.create(
             {"name": "Sales need", "department_id": cls.department.id}
         )
-        cls.need_emma = Need.create({
-            "name": "Emma need", "department_id": cls.other_department.id,
-            "employee_ids": [(6, 0, cls.emma.ids)],
-        })
+        cls.need_emma = Need.create(
+            {
+                "name": "Emma need",
+                "department_id": cls.other_department.id,
+                "employee_ids": [(6, 0, cls.emma.ids)],
+            }
+        )
         cls.need_plant = Need.create(
             {"name": "Plant need", "department_id": cls.other_department.id}
         )
@@ -60,7 +69,9 @@ class TestSecurity(TrainlinkCase):
 
     def test_need_rule_manager_sees_department_and_team_needs(self):
         needs = self.need_sales | self.need_emma | self.need_plant
-        self.assertEqual(self._visible(self.user_mia, needs), self.need_sales | self.need_emma)
+        self.assertEqual(
+            self._visible(self.user_mia, needs), self.need_sales | self.need_emma
+        )
         self.need_sales.with_user(self.user_mia).write({"urgency": "5"})
         with self.assertRaises(AccessError):
             self.need_plant.with_user(self.user_mia).write({"urgency": "5"})
@@ -84,8 +95,12 @@ class TestSecurity(TrainlinkCase):
 
     def test_attendance_rule_manager_sees_whole_chain_read_only(self):
         atts = self.att_emma | self.att_eric | self.att_otto
-        self.assertEqual(self._visible(self.user_mia, atts), self.att_emma | self.att_eric)
-        self.assertEqual(self._visible(self.user_eric, atts), self.att_emma | self.att_eric)
+        self.assertEqual(
+            self._visible(self.user_mia, atts), self.att_emma | self.att_eric
+        )
+        self.assertEqual(
+            self._visible(self.user_eric, atts), self.att_emma | self.att_eric
+        )
         with self.assertRaises(AccessError):
             self.att_emma.with_user(self.user_mia).write({"exam_score": 100})
 
@@ -109,17 +124,24 @@ class TestSecurity(TrainlinkCase):
         plans = self.plan_emma | self.plan_eric | self.plan_otto
         self.assertEqual(self._visible(self.user_mentor, plans), self.plan_emma)
         with self.assertRaises(AccessError):
-            self.plan_emma.with_user(self.user_mentor).write({"scenario": "Mentor edit"})
+            self.plan_emma.with_user(self.user_mentor).write(
+                {"scenario": "Mentor edit"}
+            )
 
     def test_plan_rule_manager_changes_team_plans_only(self):
         plans = self.plan_emma | self.plan_eric | self.plan_otto
-        self.assertEqual(self._visible(self.user_eric, plans), self.plan_emma | self.plan_eric | self.plan_otto,
-                         "Eric mentors Otto, so he also reads Otto's plan")
+        self.assertEqual(
+            self._visible(self.user_eric, plans),
+            self.plan_emma | self.plan_eric | self.plan_otto,
+            "Eric mentors Otto, so he also reads Otto's plan",
+        )
         self.plan_emma.with_user(self.user_eric).action_done()
         self.assertEqual(self.plan_emma.state, "done")
         with self.assertRaises(AccessError):
             self.plan_otto.with_user(self.user_eric).action_done()
-        self.assertEqual(self._visible(self.user_mia, plans), self.plan_emma | self.plan_eric)
+        self.assertEqual(
+            self._visible(self.user_mia, plans), self.plan_emma | self.plan_eric
+        )
 
     def test_plan_rule_officer_sees_all(self):
         plans = self.plan_emma | self.plan_eric | self.plan_otto
@@ -161,13 +183,17 @@ class TestSecurity(TrainlinkCase):
             self.case_otto.with_user(self.user_emma).name = "Not mine"
 
     def test_case_rule_adopted_cases_are_read_by_everyone_changed_by_none(self):
-        self.assertEqual(self._visible(self.user_otto, self.case_adopted), self.case_adopted)
+        self.assertEqual(
+            self._visible(self.user_otto, self.case_adopted), self.case_adopted
+        )
         with self.assertRaises(AccessError):
             self.case_adopted.with_user(self.user_otto).name = "Hijack"
 
     def test_case_rule_manager_reviews_team_cases(self):
         cases = self.case_emma | self.case_otto | self.case_adopted
-        self.assertEqual(self._visible(self.user_eric, cases), self.case_emma | self.case_adopted)
+        self.assertEqual(
+            self._visible(self.user_eric, cases), self.case_emma | self.case_adopted
+        )
         self.case_emma.with_user(self.user_emma).action_submit()
         self.case_emma.with_user(self.user_eric).action_approve()
         self.assertEqual(self.case_emma.state, "approved")
@@ -182,20 +208,30 @@ class TestSecurity(TrainlinkCase):
     # -- trainlink.mentorship ----------------------------------------------------------
     def test_mentorship_rule_user_reads_own_as_mentee(self):
         mentorships = self.mentorship_emma | self.mentorship_otto
-        self.assertEqual(self._visible(self.user_emma, mentorships), self.mentorship_emma)
+        self.assertEqual(
+            self._visible(self.user_emma, mentorships), self.mentorship_emma
+        )
         with self.assertRaises(AccessError):
-            self.mentorship_emma.with_user(self.user_emma).coaching_notes = "<p>Self</p>"
+            self.mentorship_emma.with_user(
+                self.user_emma
+            ).coaching_notes = "<p>Self</p>"
 
     def test_mentorship_rule_mentor_writes_notes_of_own_mentees(self):
         mentorships = self.mentorship_emma | self.mentorship_otto
-        self.assertEqual(self._visible(self.user_mentor, mentorships), self.mentorship_emma)
+        self.assertEqual(
+            self._visible(self.user_mentor, mentorships), self.mentorship_emma
+        )
         self.mentorship_emma.with_user(self.user_mentor).coaching_notes = "<p>Ok</p>"
         with self.assertRaises(AccessError):
-            self.mentorship_otto.with_user(self.user_mentor).coaching_notes = "<p>No</p>"
+            self.mentorship_otto.with_user(
+                self.user_mentor
+            ).coaching_notes = "<p>No</p>"
 
     def test_mentorship_rule_manager_assigns_mentors_in_team(self):
         mentorships = self.mentorship_emma | self.mentorship_otto
-        self.assertEqual(self._visible(self.user_mia, mentorships), self.mentorship_emma)
+        self.assertEqual(
+            self._visible(self.user_mia, mentorships), self.mentorship_emma
+        )
         self.mentorship_emma.with_user(self.user_mia).date_end = "2026-12-31"
         with self.assertRaises(AccessError):
             self.env["trainlink.mentorship"].with_user(self.user_mia).create(
@@ -212,7 +248,9 @@ class TestSecurity(TrainlinkCase):
         with self.assertRaises(AccessError):
             self.course.with_user(self.user_emma).name = "Mine"
         with self.assertRaises(AccessError):
-            self.kpi_revenue.with_user(self.user_officer).name = "Officers do not configure KPIs"
+            self.kpi_revenue.with_user(
+                self.user_officer
+            ).name = "Officers do not configure KPIs"
         self.kpi_revenue.with_user(self.user_admin).name = "Revenue (CNY)"
 
     # -- multi-company -----------------------------------------------------------------
@@ -223,14 +261,23 @@ class TestSecurity(TrainlinkCase):
             {"code": "TL_OTHER", "name": "Other", "company_id": other.id}
         )
         course = self.env["trainlink.course"].create(
-            {"name": "Other course", "company_id": other.id,
-             "module_ids": [(0, 0, {"name": "M"})]}
+            {
+                "name": "Other course",
+                "company_id": other.id,
+                "module_ids": [(0, 0, {"name": "M"})],
+            }
         )
-        session = self.env["trainlink.session"].create({
-            "course_id": course.id, "company_id": other.id,
-            "date_start": "2026-03-02", "date_end": "2026-03-02",
-        })
-        stranger = self.env["hr.employee"].create({"name": "Stranger", "company_id": other.id})
+        session = self.env["trainlink.session"].create(
+            {
+                "course_id": course.id,
+                "company_id": other.id,
+                "date_start": "2026-03-02",
+                "date_end": "2026-03-02",
+            }
+        )
+        stranger = self.env["hr.employee"].create(
+            {"name": "Stranger", "company_id": other.id}
+        )
         attendance = self._completed_attendance(stranger, session=session)
         plan = self._plan(attendance)
         plan.action_approve()
@@ -241,15 +288,19 @@ class TestSecurity(TrainlinkCase):
             "trainlink.session": session,
             "trainlink.attendance": attendance,
             "trainlink.application.plan": plan,
-            "trainlink.application.checkin": self.env["trainlink.application.checkin"].create(
-                {"plan_id": plan.id, "date": "2026-03-13"}
-            ),
+            "trainlink.application.checkin": self.env[
+                "trainlink.application.checkin"
+            ].create({"plan_id": plan.id, "date": "2026-03-13"}),
             "trainlink.practice.case": self.env["trainlink.practice.case"].create(
                 {"name": "Other case", "plan_id": plan.id}
             ),
             "trainlink.mentorship": self.env["trainlink.mentorship"].create(
-                {"plan_id": plan.id, "mentor_id": self.env["hr.employee"].create(
-                    {"name": "Other mentor", "company_id": other.id}).id}
+                {
+                    "plan_id": plan.id,
+                    "mentor_id": self.env["hr.employee"]
+                    .create({"name": "Other mentor", "company_id": other.id})
+                    .id,
+                }
             ),
             "trainlink.need": self.env["trainlink.need"].create(
                 {"name": "Other need", "company_id": other.id}
@@ -266,8 +317,8 @@ class TestSecurity(TrainlinkCase):
         for model, record in records.items():
             with self.subTest(model=model, allowed="both companies"):
                 self.assertEqual(
-                    record.with_user(both).with_context(
-                        allowed_company_ids=[self.company.id, other.id]
-                    ).search([("id", "=", record.id)]),
+                    record.with_user(both)
+                    .with_context(allowed_company_ids=[self.company.id, other.id])
+                    .search([("id", "=", record.id)]),
                     record,
                 )

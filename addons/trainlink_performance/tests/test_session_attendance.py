@@ -21,12 +21,22 @@ class TestSessionAttendance(TrainlinkCase):
 
     def test_session_end_before_start_is_refused_and_nothing_saved(self):
         with self.assertRaisesRegex(ValidationError, "end date cannot be before"):
-            self.env["trainlink.session"].create([
-                {"course_id": self.course.id, "date_start": "2026-04-01",
-                 "date_end": "2026-04-02", "location": "TL good row"},
-                {"course_id": self.course.id, "date_start": "2026-04-05",
-                 "date_end": "2026-04-01", "location": "TL bad row"},
-            ])
+            self.env["trainlink.session"].create(
+                [
+                    {
+                        "course_id": self.course.id,
+                        "date_start": "2026-04-01",
+                        "date_end": "2026-04-02",
+                        "location": "TL good row",
+                    },
+                    {
+                        "course_id": self.course.id,
+                        "date_start": "2026-04-05",
+                        "date_end": "2026-04-01",
+                        "location": "TL bad row",
+                    },
+                ]
+            )
         self.assertFalse(
             self.env["trainlink.session"].search([("location", "like", "TL % row")])
         )
@@ -42,8 +52,9 @@ class TestSessionAttendance(TrainlinkCase):
     def test_external_trainer_is_a_name_not_an_employee(self):
         with self.assertRaisesRegex(ValidationError, "external trainer"):
             self.session.trainer_type = "external"
-        self.session.write({"trainer_type": "external", "trainer_id": False,
-                            "trainer_name": "Ms. Li"})
+        self.session.write(
+            {"trainer_type": "external", "trainer_id": False, "trainer_name": "Ms. Li"}
+        )
         self.assertEqual(self.session.trainer_name, "Ms. Li")
 
     @mute_logger("odoo.sql_db")
@@ -129,10 +140,15 @@ class TestSessionAttendance(TrainlinkCase):
 
     def test_enrol_wizard_enrols_a_department_once(self):
         self._enrol(self.emma)
-        wizard = self.env["trainlink.enrol.wizard"].create({
-            "session_id": self.session.id, "department_id": self.department.id,
-        })
-        self.assertEqual(wizard.employee_ids, self.mia | self.eric | self.emma | self.mentor)
+        wizard = self.env["trainlink.enrol.wizard"].create(
+            {
+                "session_id": self.session.id,
+                "department_id": self.department.id,
+            }
+        )
+        self.assertEqual(
+            wizard.employee_ids, self.mia | self.eric | self.emma | self.mentor
+        )
         result = wizard.action_enrol()
         self.assertEqual(
             self.session.attendance_ids.employee_id,
@@ -154,6 +170,8 @@ class TestSessionAttendance(TrainlinkCase):
 
     def test_employee_of_another_company_cannot_attend(self):
         other = self.env["res.company"].create({"name": "TL Other Co"})
-        stranger = self.env["hr.employee"].create({"name": "Stranger", "company_id": other.id})
+        stranger = self.env["hr.employee"].create(
+            {"name": "Stranger", "company_id": other.id}
+        )
         with self.assertRaisesRegex(ValidationError, "another company"):
             self._enrol(stranger)

@@ -55,11 +55,14 @@ class TrainlinkEnrolWizard(models.TransientModel):
             session=self.session_id.name,
         )
         if already:
-            message += " " + _("Already enrolled: %(names)s.",
-                               names=", ".join(already.mapped("name")))
+            message += " " + _(
+                "Already enrolled: %(names)s.", names=", ".join(already.mapped("name"))
+            )
         if other_company:
-            message += " " + _("Skipped, other company: %(names)s.",
-                               names=", ".join(other_company.mapped("name")))
+            message += " " + _(
+                "Skipped, other company: %(names)s.",
+                names=", ".join(other_company.mapped("name")),
+            )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
