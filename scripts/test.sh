@@ -456,13 +456,14 @@ run_odoo_tests() {
 }
 
 # Pass 2: the add-on must also install cleanly without demo data (as in
-# production) and upgrade in place (-u), both without warnings.
+# production), with its Chinese translation loaded, and upgrade in place (-u),
+# all without warnings.
 run_odoo_install_upgrade() {
-    section "Odoo: install $ADDON without demo data, then upgrade it (-u)"
+    section "Odoo: install $ADDON without demo data, with zh_CN, then upgrade it (-u)"
     local db rc status=passed detail
     db="$(new_db_name nodemo)"
     run_odoo "$WORK_DIR/odoo-install.log" -d "$db" -i "$ADDON" \
-        --without-demo=all --log-level=info
+        --without-demo=all --load-language=zh_CN --log-level=info
     rc=$?
     if check_odoo_run "$WORK_DIR/odoo-install.log" "$rc" "$db"; then
         detail="install clean"

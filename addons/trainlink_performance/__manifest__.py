@@ -24,6 +24,7 @@
         "views/trainlink_application_plan_views.xml",
         "views/trainlink_practice_case_views.xml",
         "views/trainlink_mentorship_views.xml",
+        "views/trainlink_kpi_value_views.xml",
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

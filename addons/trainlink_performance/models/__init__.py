@@ -13,3 +13,5 @@ from . import trainlink_practice_case
 from . import trainlink_mentorship
 from . import hr_employee
 from . import hr_employee_public
+from . import trainlink_sync_run
+from . import trainlink_kpi_value

@@ -5,3 +5,4 @@ from . import test_application
 from . import test_security
 from . import test_employee
 from . import test_ui
+from . import test_sync_api

@@ -1,0 +1,85 @@
+from odoo import _, api, fields, models
+
+SYNC_GROUP = "trainlink_performance.group_trainlink_sync"
+
+
+class TrainlinkSyncRun(models.Model):
+    _name = "trainlink.sync.run"
+    _description = "Sync Worker Run"
+    _order = "started desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    source = fields.Char(required=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, readonly=True
+    )
+    started = fields.Datetime(required=True, default=fields.Datetime.now)
+    finished = fields.Datetime()
+    state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        default="running",
+        required=True,
+    )
+    read_count = fields.Integer(string="Read")
+    created_count = fields.Integer(string="Created")
+    updated_count = fields.Integer(string="Updated")
+    unchanged_count = fields.Integer(string="Unchanged")
+    rejected_count = fields.Integer(string="Rejected")
+    rejection_log = fields.Text(
+        help="One line per rejected row: its position, key and reason."
+    )
+    error = fields.Text(help="Why the run failed, as reported by the worker.")
+
+    @api.depends("source", "started")
+    def _compute_name(self):
+        for run in self:
+            run.name = f"{run.source} {fields.Datetime.to_string(run.started)}"
+
+    def _add_result(self, result):
+        """Accumulate one upsert call's result into the run."""
+        self.ensure_one()
+        lines = []
+        for rejection in result["rejected"]:
+            lines.append(
+                _(
+                    "row %(row)s (%(key)s): %(reason)s",
+                    row=rejection["row"],
+                    key=rejection.get("external_key") or "-",
+                    reason=rejection["reason"],
+                )
+            )
+        self.write(
+            {
+                "read_count": self.read_count + result["read"],
+                "created_count": self.created_count + result["created"],
+                "updated_count": self.updated_count + result["updated"],
+                "unchanged_count": self.unchanged_count + result["unchanged"],
+                "rejected_count": self.rejected_count + len(result["rejected"]),
+                "rejection_log": "\n".join(filter(None, [self.rejection_log, *lines])),
+            }
+        )
+
+    @api.model
+    def api_start(self, source):
+        """Open a run for the worker; returns its id."""
+        self.env["trainlink.kpi.value"]._check_sync_access()
+        return self.create({"source": str(source)}).id
+
+    @api.model
+    def api_finish(self, run_id, error=None):
+        """Close a run, failed when the worker reports an error."""
+        self.env["trainlink.kpi.value"]._check_sync_access()
+        run = self.browse(int(run_id)).exists()
+        if not run:
+            return {"ok": False, "reason": _("Unknown sync run %(id)s.", id=run_id)}
+        run.write(
+            {
+                "finished": fields.Datetime.now(),
+                "state": "failed" if error else "done",
+                "error": error or False,
+            }
+        )
+        return {"ok": True}
