@@ -59,16 +59,25 @@ import subprocess
 import sys
 import tempfile
 import time
-import xmlrpc.client
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from odoo_rpc import (  # noqa: E402
+    ALL_RECORDS,
+    RPC_ERRORS,
+    VALUE_MODEL,
+    OdooClient,
+    SetupError,
+    describe_error,
+    ensure_sync_user,
+    progress,
+)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-VALUE_MODEL = "trainlink.kpi.value"
-SYNC_GROUP = "trainlink_performance.group_trainlink_sync"
 SOURCE = "bench"
 # The in-process measurement runs while the "bench" rows exist: it uses the
 # same keys under another source so the unique (source, external_key) holds.
@@ -113,10 +122,6 @@ print("{ORM_MARKER} rows=%d seconds=%.6f" % (len(vals_list), elapsed))
 """
 
 
-class SetupError(Exception):
-    """The benchmark cannot run: exit status 2."""
-
-
 class ApiError(Exception):
     """The API answered wrongly while being measured: exit status 1."""
 
@@ -152,67 +157,21 @@ class Snapshot:
     last_write: str | None
 
 
-# ------------------------------------------------------------------ XML-RPC --
-
-
-def _transport(url, timeout):
-    https = urlsplit(url).scheme == "https"
-    base = xmlrpc.client.SafeTransport if https else xmlrpc.client.Transport
-
-    class TimeoutTransport(base):
-        def make_connection(self, host):
-            connection = super().make_connection(host)
-            connection.timeout = timeout
-            return connection
-
-    return TimeoutTransport()
-
-
-class OdooClient:
-    """One authenticated XML-RPC user of one database."""
-
-    def __init__(self, url, db, login, password, timeout):
-        self.db = db
-        self.login = login
-        self._password = password
-        common = xmlrpc.client.ServerProxy(
-            f"{url}/xmlrpc/2/common", transport=_transport(url, timeout)
-        )
-        try:
-            self.uid = common.authenticate(db, login, password, {})
-        except (OSError, xmlrpc.client.Error) as error:
-            raise SetupError(
-                f"cannot log in to {db} at {url}: {_describe(error)}"
-            ) from error
-        if not self.uid:
-            raise SetupError(f"login {login!r} refused by database {db} at {url}")
-        self._object = xmlrpc.client.ServerProxy(
-            f"{url}/xmlrpc/2/object",
-            transport=_transport(url, timeout),
-            allow_none=True,
-        )
-
-    def call(self, model, method, *args, **kwargs):
-        return self._object.execute_kw(
-            self.db, self.uid, self._password, model, method, list(args), kwargs
-        )
-
-
 # ----------------------------------------------------------------- fixtures --
 
 
 def prepare_fixtures(admin, employee_count):
     """Create or reuse the KPI, employees and sync user; drop old values."""
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0][
-        "company_id"
-    ][0]
+    company_id = admin.company_id()
     fixtures = Fixtures(
         company_id=company_id,
         kpi_id=ensure_kpi(admin, company_id),
         employees=ensure_employees(admin, company_id, employee_count),
         sync_password=secrets.token_urlsafe(24),
     )
-    ensure_sync_user(admin, company_id, fixtures.sync_password)
+    ensure_sync_user(
+        admin, SYNC_LOGIN, "Benchmark Sync Worker", company_id, fixtures.sync_password
+    )
     for source in (SOURCE, ORM_SOURCE):
         delete_values(admin, source)
     return fixtures
@@ -221,7 +180,7 @@ def prepare_fixtures(admin, employee_count):
 def ensure_kpi(admin, company_id):
     domain = [("code", "=", KPI_CODE), ("company_id", "=", company_id)]
     found = admin.call(
-        "trainlink.kpi", "search_read", domain, ["active"], context=_all_records()
+        "trainlink.kpi", "search_read", domain, ["active"], context=ALL_RECORDS
     )
     if not found:
         return admin.call(
@@ -241,7 +200,7 @@ def ensure_employees(admin, company_id, count):
     existing = {
         e["name"]: e
         for e in admin.call(
-            "hr.employee", "search_read", domain, fields, context=_all_records()
+            "hr.employee", "search_read", domain, fields, context=ALL_RECORDS
         )
     }
     archived = [e["id"] for e in existing.values() if not e["active"]]
@@ -259,44 +218,6 @@ def ensure_employees(admin, company_id, count):
     ]
 
 
-def ensure_sync_user(admin, company_id, password):
-    module, name = SYNC_GROUP.split(".")
-    group = admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", module), ("name", "=", name), ("model", "=", "res.groups")],
-        ["res_id"],
-    )
-    if not group:
-        raise SetupError(f"group {SYNC_GROUP} not found: is the add-on installed?")
-    internal = admin.call(
-        "ir.model.data",
-        "search_read",
-        [("module", "=", "base"), ("name", "=", "group_user")],
-        ["res_id"],
-    )[0]["res_id"]
-    vals = {
-        "name": "Benchmark Sync Worker",
-        "login": SYNC_LOGIN,
-        "password": password,
-        "active": True,
-        "company_id": company_id,
-        "company_ids": [(6, 0, [company_id])],
-        # Set up like the sync user of the add-on's tests: internal + sync.
-        "groups_id": [(6, 0, [internal, group[0]["res_id"]])],
-    }
-    found = admin.call(
-        "res.users",
-        "search",
-        [("login", "=", SYNC_LOGIN)],
-        context=_all_records(),
-    )
-    if found:
-        admin.call("res.users", "write", found, vals)
-    else:
-        admin.call("res.users", "create", vals)
-
-
 def delete_values(admin, source):
     """Delete every KPI value of a source, in chunks; return how many."""
     deleted = 0
@@ -306,10 +227,6 @@ def delete_values(admin, source):
         admin.call(VALUE_MODEL, "unlink", ids)
         deleted += len(ids)
     return deleted
-
-
-def _all_records():
-    return {"active_test": False}
 
 
 # --------------------------------------------------------------------- rows --
@@ -372,16 +289,22 @@ def upsert_all(sync, rows, batch, label):
     began = time.perf_counter()
     for call, start in enumerate(range(0, len(rows), batch), start=1):
         try:
-            result = sync.call(VALUE_MODEL, "api_upsert", rows[start : start + batch])
-        except (OSError, xmlrpc.client.Error) as error:
+            chunk = rows[start : start + batch]
+            # The compact form the worker uses: column names once per call.
+            payload = {
+                "columns": list(chunk[0]),
+                "rows": [list(r.values()) for r in chunk],
+            }
+            result = sync.call(VALUE_MODEL, "api_upsert", payload)
+        except RPC_ERRORS as error:
             raise ApiError(
-                f"{label}: call {call}/{calls} failed: {_describe(error)}"
+                f"{label}: call {call}/{calls} failed: {describe_error(error)}"
             ) from error
         for name in ("read", "created", "updated", "unchanged"):
             totals[name] += result[name]
         totals["rejected"] += result["rejected"]
         if call % max(1, calls // 10) == 0 or call == calls:
-            _progress(f"{label}: {min(start + batch, len(rows)):,} rows sent")
+            progress(f"{label}: {min(start + batch, len(rows)):,} rows sent")
     return Load(len(rows), time.perf_counter() - began, calls, totals)
 
 
@@ -456,7 +379,7 @@ def measure_orm_create(args, vals_list):
             "--log-level=warn",
             "--no-http",
         ]
-        _progress(f"in-process ORM create of {len(vals_list):,} rows: {odoo_bin} shell")
+        progress(f"in-process ORM create of {len(vals_list):,} rows: {odoo_bin} shell")
         try:
             done = subprocess.run(
                 command,
@@ -544,18 +467,6 @@ def _counts(totals):
     )
 
 
-def _describe(error):
-    """An RPC error in one line: a Fault carries the server's whole traceback."""
-    if isinstance(error, xmlrpc.client.Fault):
-        lines = str(error.faultString).strip().splitlines()
-        return lines[-1] if lines else f"fault {error.faultCode}"
-    return str(error)
-
-
-def _progress(message):
-    print(f"  .. {message}", file=sys.stderr, flush=True)
-
-
 # --------------------------------------------------------------------- main --
 
 
@@ -606,11 +517,11 @@ def parse_args(argv):
 def run(args):
     admin = OdooClient(args.url, args.db, args.login, args.password, args.timeout)
     try:
-        _progress(f"preparing fixtures as {args.login}")
+        progress(f"preparing fixtures as {args.login}")
         fixtures = prepare_fixtures(admin, args.employees)
-    except (OSError, xmlrpc.client.Error) as error:
+    except RPC_ERRORS as error:
         raise SetupError(
-            f"preparing the fixtures failed: {_describe(error)}"
+            f"preparing the fixtures failed: {describe_error(error)}"
         ) from error
     sync = OdooClient(
         args.url, args.db, SYNC_LOGIN, fixtures.sync_password, args.timeout

@@ -15,3 +15,12 @@ from . import hr_employee
 from . import hr_employee_public
 from . import trainlink_sync_run
 from . import trainlink_kpi_value
+from . import hr_job
+from . import hr_department
+from . import trainlink_assessment_cycle
+from . import trainlink_performance_score
+from . import trainlink_kpi_target
+from . import trainlink_kpi_target_adjustment
+from . import trainlink_contribution_rule
+from . import trainlink_contribution_rule_line
+from . import trainlink_contribution

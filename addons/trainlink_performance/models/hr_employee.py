@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .trainlink_contribution import RATINGS
+
 
 def compute_training_summary(employees, employee_ids):
     """Fill the training counters of hr.employee or hr.employee.public.
@@ -89,4 +91,63 @@ class HrEmployee(models.Model):
     def action_open_trainlink_plans(self):
         return self._trainlink_action(
             "trainlink_performance.trainlink_application_plan_action"
+        )
+
+    # -- training effect summary (HR officers only) --
+
+    trainlink_contribution_ids = fields.One2many(
+        "trainlink.contribution",
+        "employee_id",
+        string="Training Contributions",
+        groups="hr.group_hr_user",
+    )
+    trainlink_contribution_pct = fields.Float(
+        string="Training Contribution (%)",
+        compute="_compute_trainlink_effect",
+        digits=(16, 1),
+        groups="hr.group_hr_user",
+        help="Average net KPI lift of the employee's rated contributions whose "
+        "window ended in the last 12 months; low-confidence ones are left out.",
+    )
+    trainlink_latest_rating = fields.Selection(
+        RATINGS,
+        string="Latest Training Rating",
+        compute="_compute_trainlink_effect",
+        groups="hr.group_hr_user",
+    )
+    trainlink_effect_summary = fields.Html(
+        string="Training Effect by KPI",
+        compute="_compute_trainlink_effect",
+        sanitize=False,
+        groups="hr.group_hr_user",
+        help="Last 12 months, per KPI: contributions, average net lift and "
+        "latest rating.",
+    )
+
+    def _compute_trainlink_effect(self):
+        Contribution = self.env["trainlink.contribution"]
+        recent = Contribution._last_twelve_months_domain()
+        rated = [*recent, ("rating", "!=", False), ("low_confidence", "=", False)]
+        averages = dict(
+            Contribution._read_group(
+                [*rated, ("employee_id", "in", self.ids)],
+                ["employee_id"],
+                ["net_lift:avg"],
+            )
+        )
+        for employee in self:
+            latest = Contribution.search(
+                [*rated, ("employee_id", "=", employee.id)],
+                order="post_end desc, id desc",
+                limit=1,
+            )
+            employee.trainlink_contribution_pct = averages.get(employee, 0.0)
+            employee.trainlink_latest_rating = latest.rating
+            employee.trainlink_effect_summary = Contribution._effect_summary_html(
+                [*recent, ("employee_id", "=", employee.id)]
+            )
+
+    def action_open_trainlink_contributions(self):
+        return self._trainlink_action(
+            "trainlink_performance.trainlink_contribution_action"
         )

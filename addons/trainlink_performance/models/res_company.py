@@ -26,14 +26,58 @@ class ResCompany(models.Model):
         default=3,
         help="Months before the course used as the KPI baseline.",
     )
+    trainlink_training_weight = fields.Float(
+        string="Training Weight (%)",
+        default=30.0,
+        help="Share of the individual performance score given to training "
+        "application and its measured KPI lift, between 0 and 50 %.",
+    )
     trainlink_mentorship_months = fields.Integer(
         string="Mentorship Length (months)",
         default=2,
         help="Default length of a mentor assignment after a course.",
     )
+    trainlink_target_flex_percent = fields.Float(
+        string="Target Flexibility (%)",
+        default=15.0,
+        help="How far an agreed KPI target may be adjusted during its period, "
+        "in percent of the agreed value, all adjustments together.",
+    )
+
+    trainlink_excellent_score = fields.Float(
+        string="Excellent Assessment Score",
+        default=90.0,
+        help="Exam score, out of 100, from which a passed training assessment "
+        "is excellent.",
+    )
+    trainlink_coef_excellent = fields.Float(
+        string="Bonus Coefficient: Excellent",
+        default=1.2,
+        digits=(16, 2),
+        help="Bonus coefficient of an excellent training assessment.",
+    )
+    trainlink_coef_good = fields.Float(
+        string="Bonus Coefficient: Good",
+        default=1.0,
+        digits=(16, 2),
+        help="Bonus coefficient of a passed training assessment.",
+    )
+    trainlink_coef_failed = fields.Float(
+        string="Bonus Coefficient: Failed",
+        default=0.8,
+        digits=(16, 2),
+        help="Bonus coefficient of a failed training assessment.",
+    )
+    trainlink_contribution_min_points = fields.Integer(
+        string="Minimum Data Points",
+        default=2,
+        help="Data points a training contribution needs on each side of the "
+        "course (baseline and post window) not to be of low confidence.",
+    )
 
     @api.constrains(
         "trainlink_passing_score",
+        "trainlink_training_weight",
         "trainlink_short_term_days",
         "trainlink_kpi_window_months",
         "trainlink_baseline_window_months",
@@ -41,6 +85,10 @@ class ResCompany(models.Model):
     )
     def _check_trainlink_settings(self):
         for company in self:
+            if not 0 <= company.trainlink_training_weight <= 50:
+                raise ValidationError(
+                    _("The training weight must be between 0 and 50 %%.")
+                )
             if not 0 <= company.trainlink_passing_score <= 100:
                 raise ValidationError(
                     _("The default passing score must be between 0 and 100.")
@@ -56,4 +104,37 @@ class ResCompany(models.Model):
                         "Evaluation windows must be positive: at least one month "
                         "for the KPI, baseline and mentorship windows."
                     )
+                )
+
+    @api.constrains("trainlink_target_flex_percent")
+    def _check_trainlink_target_flex_percent(self):
+        for company in self:
+            if not 0 <= company.trainlink_target_flex_percent <= 100:
+                raise ValidationError(
+                    _("The target flexibility must be between 0 and 100 %%.")
+                )
+
+    @api.constrains(
+        "trainlink_excellent_score",
+        "trainlink_coef_excellent",
+        "trainlink_coef_good",
+        "trainlink_coef_failed",
+        "trainlink_contribution_min_points",
+    )
+    def _check_trainlink_contribution_settings(self):
+        for company in self:
+            if not 0 <= company.trainlink_excellent_score <= 100:
+                raise ValidationError(
+                    _("The excellent assessment score must be between 0 and 100.")
+                )
+            coefficients = (
+                company.trainlink_coef_excellent,
+                company.trainlink_coef_good,
+                company.trainlink_coef_failed,
+            )
+            if min(coefficients) < 0:
+                raise ValidationError(_("Bonus coefficients cannot be negative."))
+            if company.trainlink_contribution_min_points < 1:
+                raise ValidationError(
+                    _("A contribution needs at least one data point per side.")
                 )

@@ -1,3 +1,7 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -203,3 +207,167 @@ class TrainlinkAttendance(models.Model):
             )
         )
         needs._update_coverage()
+
+    # -- training assessment and the sync worker's reads --
+
+    assessment = fields.Selection(
+        [("excellent", "Excellent"), ("good", "Good"), ("failed", "Failed")],
+        compute="_compute_assessment",
+        store=True,
+        help="Passed with at least the company's excellent score: excellent; "
+        "passed: good; otherwise failed. Empty until the employee attended.",
+    )
+    bonus_coefficient = fields.Float(
+        compute="_compute_bonus_coefficient",
+        digits=(16, 2),
+        help="Coefficient the training assessment applies to the bonus, from the "
+        "company settings (by default excellent 1.2, good 1.0, failed 0.8); 1.0 "
+        "while not assessed.",
+    )
+    contribution_ids = fields.One2many("trainlink.contribution", "attendance_id")
+
+    @api.depends(
+        "state", "passed", "exam_score", "company_id.trainlink_excellent_score"
+    )
+    def _compute_assessment(self):
+        for attendance in self:
+            if attendance.state not in ("attended", "completed"):
+                attendance.assessment = False
+            elif not attendance.passed:
+                attendance.assessment = "failed"
+            elif (
+                attendance.exam_score >= attendance.company_id.trainlink_excellent_score
+            ):
+                attendance.assessment = "excellent"
+            else:
+                attendance.assessment = "good"
+
+    @api.depends(
+        "assessment",
+        "company_id.trainlink_coef_excellent",
+        "company_id.trainlink_coef_good",
+        "company_id.trainlink_coef_failed",
+    )
+    def _compute_bonus_coefficient(self):
+        for attendance in self:
+            company = attendance.company_id
+            attendance.bonus_coefficient = (
+                company[f"trainlink_coef_{attendance.assessment}"]
+                if attendance.assessment
+                else 1.0
+            )
+
+    def _measurement_window(self):
+        """First day of the baseline window and last day of the KPI window
+        around the completion date, as the course sets them."""
+        self.ensure_one()
+        course = self.course_id
+        completion = self.completion_date
+        return (
+            completion - relativedelta(months=course.baseline_window_months),
+            completion + relativedelta(months=course.kpi_window_months),
+        )
+
+    # ------------------------------------------------------------------ API --
+
+    @api.model
+    def api_read_completed(self, since=None):
+        """Completed trainings of the caller's companies, oldest first, those
+        completed on or after `since` (YYYY-MM-DD) when given: what the worker
+        measures. Each one with its employee, course, completion date, the
+        course's windows in months and the codes of the KPIs it should move."""
+        self.env["trainlink.kpi.value"]._check_sync_access()
+        domain = [
+            ("state", "=", "completed"),
+            ("company_id", "in", self.env.companies.ids),
+        ]
+        if since:
+            domain.append(("completion_date", ">=", self._parse_since(since)))
+        attendances = self.sudo().search(domain, order="completion_date, id")
+        return [attendance._completed_as_dict() for attendance in attendances]
+
+    @api.model
+    def _parse_since(self, since):
+        try:
+            return date.fromisoformat(since)
+        except (TypeError, ValueError):
+            raise UserError(_("since must be a date written YYYY-MM-DD.")) from None
+
+    def _completed_as_dict(self):
+        self.ensure_one()
+        return {
+            "attendance_id": self.id,
+            "employee_id": self.employee_id.id,
+            "department_id": self.department_id.id,
+            "course_id": self.course_id.id,
+            "company_id": self.company_id.id,
+            "completion_date": fields.Date.to_string(self.completion_date),
+            "baseline_window_months": self.course_id.baseline_window_months,
+            "kpi_window_months": self.course_id.kpi_window_months,
+            "kpi_codes": self.course_id.kpi_ids.mapped("code"),
+        }
+
+    @api.model
+    def api_comparison_group(self, attendance_id):
+        """Peers of a completed training: active employees of the same company
+        and department, and of the same job when the trainee has one, who did
+        not complete the same course between the start of the baseline window
+        and the end of the KPI window. Only their ids."""
+        self.env["trainlink.kpi.value"]._check_sync_access()
+        attendance = self._sync_attendance(attendance_id)
+        if not attendance:
+            return {
+                "ok": False,
+                "reason": _("unknown attendance %(id)s", id=attendance_id),
+            }
+        if attendance.state != "completed" or not attendance.completion_date:
+            return {
+                "ok": False,
+                "reason": _("attendance %(id)s is not completed", id=attendance_id),
+            }
+        start, end = attendance._measurement_window()
+        peers = attendance._peers()
+        trained = (
+            self.sudo()
+            .search(
+                [
+                    ("course_id", "=", attendance.course_id.id),
+                    ("state", "=", "completed"),
+                    ("employee_id", "in", peers.ids),
+                    ("completion_date", ">=", start),
+                    ("completion_date", "<=", end),
+                ]
+            )
+            .employee_id
+        )
+        return {
+            "ok": True,
+            "attendance_id": attendance.id,
+            "window_start": fields.Date.to_string(start),
+            "window_end": fields.Date.to_string(end),
+            "employee_ids": (peers - trained).ids,
+        }
+
+    @api.model
+    def _sync_attendance(self, attendance_id):
+        """The attendance, as superuser, if it exists in the caller's
+        companies."""
+        if not isinstance(attendance_id, int) or isinstance(attendance_id, bool):
+            return self.browse()
+        attendance = self.sudo().browse(attendance_id).exists()
+        if attendance.company_id.id not in self.env.companies.ids:
+            return self.browse()
+        return attendance
+
+    def _peers(self):
+        self.ensure_one()
+        employee = self.employee_id
+        department = self.department_id or employee.department_id
+        if not department and not employee.job_id:
+            return employee.browse()
+        domain = [("company_id", "=", self.company_id.id), ("id", "!=", employee.id)]
+        if department:
+            domain.append(("department_id", "=", department.id))
+        if employee.job_id:
+            domain.append(("job_id", "=", employee.job_id.id))
+        return self.env["hr.employee"].sudo().search(domain)

@@ -1,6 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+JOB_FAMILIES = [
+    ("sales", "Sales"),
+    ("rnd", "R&D"),
+    ("operations", "Operations"),
+    ("management", "Management"),
+    ("general", "General"),
+]
+
 
 class TrainlinkCourse(models.Model):
     _name = "trainlink.course"
@@ -20,13 +28,7 @@ class TrainlinkCourse(models.Model):
     )
     description = fields.Html(translate=True)
     job_family = fields.Selection(
-        [
-            ("sales", "Sales"),
-            ("rnd", "R&D"),
-            ("operations", "Operations"),
-            ("management", "Management"),
-            ("general", "General"),
-        ],
+        JOB_FAMILIES,
         required=True,
         default="general",
         tracking=True,
@@ -168,4 +170,96 @@ class TrainlinkCourse(models.Model):
         )
         action["domain"] = [("course_id", "=", self.id)]
         action["context"] = {"default_course_id": self.id}
+        return action
+
+    # -- measured training effect (officers only) --
+
+    contribution_ids = fields.One2many(
+        "trainlink.contribution",
+        "course_id",
+        groups="trainlink_performance.group_trainlink_officer",
+    )
+    contribution_count = fields.Integer(
+        compute="_compute_effect",
+        groups="trainlink_performance.group_trainlink_officer",
+    )
+    avg_net_lift = fields.Float(
+        string="Average Net Lift (%)",
+        compute="_compute_effect",
+        digits=(16, 1),
+        groups="trainlink_performance.group_trainlink_officer",
+        help="Average net KPI lift of the course's rated contributions; "
+        "low-confidence ones are left out.",
+    )
+    measured_benefit = fields.Monetary(
+        compute="_compute_effect",
+        groups="trainlink_performance.group_trainlink_officer",
+        help="Money value of the net improvement the course caused: the sum, over "
+        "its contributions (low-confidence ones left out), of net lift % / 100 x "
+        "|baseline value| x KPI unit value, i.e. the KPI units gained over a KPI "
+        "window, net of peers, valued at the KPI's unit value.",
+    )
+    training_cost = fields.Monetary(
+        compute="_compute_effect",
+        groups="trainlink_performance.group_trainlink_officer",
+        help="Sum of the cost of the course's sessions.",
+    )
+    roi = fields.Float(
+        string="ROI",
+        compute="_compute_effect",
+        digits=(16, 2),
+        groups="trainlink_performance.group_trainlink_officer",
+        help="Return on training = measured benefit / training cost, where "
+        "measured benefit = sum over the contributions of net lift % / 100 x "
+        "|baseline value| x KPI unit value and training cost = sum of the cost "
+        "of the course's sessions. 2.0: each unit spent brought two back. Zero "
+        "without cost.",
+    )
+    effect_summary = fields.Html(
+        string="Effect by KPI",
+        compute="_compute_effect",
+        sanitize=False,
+        groups="trainlink_performance.group_trainlink_officer",
+    )
+
+    def _compute_effect(self):
+        Contribution = self.env["trainlink.contribution"]
+        totals = {
+            course: (count, benefit)
+            for course, count, benefit in Contribution._read_group(
+                [("course_id", "in", self.ids)],
+                ["course_id"],
+                ["__count", "benefit:sum"],
+            )
+        }
+        averages = dict(
+            Contribution._read_group(
+                [
+                    ("course_id", "in", self.ids),
+                    ("rating", "!=", False),
+                    ("low_confidence", "=", False),
+                ],
+                ["course_id"],
+                ["net_lift:avg"],
+            )
+        )
+        for course in self:
+            count, benefit = totals.get(course, (0, 0.0))
+            cost = sum(course.session_ids.mapped("cost"))
+            course.contribution_count = count
+            course.avg_net_lift = averages.get(course, 0.0)
+            course.measured_benefit = benefit
+            course.training_cost = cost
+            course.roi = benefit / cost if cost else 0.0
+            course.effect_summary = Contribution._effect_summary_html(
+                [("course_id", "=", course.id)]
+            )
+
+    def action_view_contributions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "trainlink_performance.trainlink_contribution_action_analysis"
+        )
+        action["domain"] = [("course_id", "=", self.id)]
+        action["context"] = {"search_default_group_kpi": 1}
         return action

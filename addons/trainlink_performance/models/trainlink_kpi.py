@@ -91,3 +91,25 @@ class TrainlinkKpi(models.Model):
     def _compute_display_name(self):
         for kpi in self:
             kpi.display_name = f"[{kpi.code}] {kpi.name}" if kpi.code else kpi.name
+
+    # ------------------------------------------------------------------ API --
+
+    @api.model
+    def api_read_kpis(self):
+        """The KPIs of the caller's companies, for the sync worker."""
+        self.env["trainlink.kpi.value"]._check_sync_access()
+        kpis = self.search_read(
+            [("company_id", "in", self.env.companies.ids)],
+            [
+                "code",
+                "direction",
+                "aggregation",
+                "source_kind",
+                "company_id",
+                "unit_value",
+            ],
+            order="company_id, code",
+        )
+        for kpi in kpis:
+            kpi["company_id"] = kpi["company_id"][0]
+        return kpis

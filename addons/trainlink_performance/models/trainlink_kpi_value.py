@@ -1,10 +1,15 @@
 import math
+from collections import defaultdict
 from datetime import date
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 SYNC_GROUP = "trainlink_performance.group_trainlink_sync"
+# Employee fields the worker may match its people on; login is the user's.
+MATCH_FIELDS = ("barcode", "work_email", "identification_id", "login")
 # Largest batch one upsert call takes: big enough for a fast load, small
 # enough to keep one call (one transaction) short.
 MAX_BATCH = 5000
@@ -91,11 +96,70 @@ class TrainlinkKpiValue(models.Model):
     def api_upsert(self, rows, run_id=None):
         """Create or update KPI values keyed by (source, external_key).
 
-        Each row is validated on its own: bad rows come back in "rejected"
-        with their reason, good rows are applied. Rows identical to what is
-        stored are counted as unchanged and not written.
+        `rows` is a list of mappings, or the compact form
+        {"columns": [names], "rows": [[values], ...]} that halves the XML a
+        call carries. Each row is validated on its own: bad rows come back in
+        "rejected" with their reason, good rows are applied. Rows identical to
+        what is stored are counted as unchanged and not written.
         """
         self._check_sync_access()
+        rows = self._rows_from_payload(rows)
+        valid, rejected = self._validate_rows(rows)
+        existing = self._existing_by_key(valid)
+        to_create, changed, unchanged = [], {}, 0
+        for vals in valid:
+            stored = existing.get((vals["source"], vals["external_key"]))
+            if not stored:
+                to_create.append(vals)
+                continue
+            diff = {
+                name: vals[name]
+                for name in COMPARED_FIELDS
+                if stored[name] != vals[name]
+            }
+            if diff:
+                changed[stored["id"]] = diff
+            else:
+                unchanged += 1
+        sync_values = {"last_synced": fields.Datetime.now(), "run_id": run_id or False}
+        for record_id, diff in changed.items():
+            self.browse(record_id).write(diff)
+        self.browse(list(changed)).write(sync_values)
+        self.create([dict(vals, **sync_values) for vals in to_create])
+        result = {
+            "read": len(rows),
+            "created": len(to_create),
+            "updated": len(changed),
+            "unchanged": unchanged,
+            "rejected": rejected,
+        }
+        if run_id:
+            run = self.env["trainlink.sync.run"].browse(int(run_id)).exists()
+            if run:
+                run._add_result(result)
+        return result
+
+    def _rows_from_payload(self, payload):
+        """The batch as a list of mappings, whichever form it came in."""
+        if isinstance(payload, dict) and "columns" in payload:
+            columns, data = payload["columns"], payload.get("rows")
+            if not isinstance(columns, list) or not isinstance(data, list):
+                raise UserError(
+                    _("A compact batch needs a list of columns and a list of rows.")
+                )
+            self._check_batch(data)
+            # A row of the wrong shape stays as it is and is rejected alone.
+            return [
+                dict(zip(columns, row, strict=True))
+                if isinstance(row, list) and len(row) == len(columns)
+                else row
+                for row in data
+            ]
+        self._check_batch(payload)
+        return payload
+
+    def _check_batch(self, rows):
+        """Refuse a whole call whose payload is not a list or is too big."""
         if not isinstance(rows, list):
             raise UserError(_("The sync API expects a list of rows."))
         if len(rows) > MAX_BATCH:
@@ -107,55 +171,47 @@ class TrainlinkKpiValue(models.Model):
                     count=len(rows),
                 )
             )
-        valid, rejected = self._validate_rows(rows)
-        existing = self._existing_by_key(valid)
-        to_create, updated, unchanged = [], 0, 0
-        now = fields.Datetime.now()
-        for vals in valid:
-            record = existing.get((vals["source"], vals["external_key"]))
-            vals.update(last_synced=now, run_id=run_id or False)
-            if not record:
-                to_create.append(vals)
-            elif self._is_unchanged(record, vals):
-                unchanged += 1
-            else:
-                record.write(vals)
-                updated += 1
-        self.create(to_create)
-        result = {
-            "read": len(rows),
-            "created": len(to_create),
-            "updated": updated,
-            "unchanged": unchanged,
-            "rejected": rejected,
-        }
-        if run_id:
-            run = self.env["trainlink.sync.run"].browse(int(run_id)).exists()
-            if run:
-                run._add_result(result)
-        return result
 
-    def _is_unchanged(self, record, vals):
-        current = {
-            "employee_id": record.employee_id.id,
-            "kpi_id": record.kpi_id.id,
-            "period_type": record.period_type,
-            "period_start": record.period_start,
-            "period_end": record.period_end,
-            "value": record.value,
-        }
-        return all(current[name] == vals[name] for name in COMPARED_FIELDS)
+    def _check_row_fields(self, row, expected):
+        """The reason a row is malformed against {field: type}, or None."""
+        if not isinstance(row, dict):
+            return _("a row must be a mapping of field names to values")
+        for name, kind in expected.items():
+            value = row.get(name)
+            if value is None or value == "":
+                return _("missing field %(field)s", field=name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                return _("field %(field)s has the wrong type", field=name)
+        return None
 
     def _existing_by_key(self, valid):
+        """Stored key and compared columns as plain values, in one query.
+
+        Plain SQL rather than search_read: on a re-send this lookup is most of
+        the server's work. It keeps to the caller's companies, as the record
+        rules would.
+        """
         if not valid:
             return {}
-        records = self.search(
-            [
-                ("source", "in", list({v["source"] for v in valid})),
-                ("external_key", "in", [v["external_key"] for v in valid]),
-            ]
+        self.flush_model(["source", "external_key", "company_id", *COMPARED_FIELDS])
+        # Two IN lists, not a row-value IN: PostgreSQL uses the unique index
+        # on (source, external_key) for these and scans the table for that.
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, source, external_key, employee_id, kpi_id,
+                          period_type, period_start, period_end, value
+                     FROM trainlink_kpi_value
+                    WHERE company_id IN %s AND source IN %s
+                      AND external_key IN %s""",
+                tuple(self.env.companies.ids),
+                tuple({v["source"] for v in valid}),
+                tuple({v["external_key"] for v in valid}),
+            )
         )
-        return {(r.source, r.external_key): r for r in records}
+        return {
+            (row["source"], row["external_key"]): row
+            for row in self.env.cr.dictfetchall()
+        }
 
     def _validate_rows(self, rows):
         """Split rows into create/write values and rejections."""
@@ -181,9 +237,10 @@ class TrainlinkKpiValue(models.Model):
                 rejected.append(
                     {
                         "row": index,
-                        "external_key": row.get("external_key")
-                        if isinstance(row, dict)
-                        else None,
+                        # XML-RPC has no None: a missing key is False.
+                        "external_key": isinstance(row, dict)
+                        and row.get("external_key")
+                        or False,
                         "reason": reason,
                     }
                 )
@@ -191,14 +248,9 @@ class TrainlinkKpiValue(models.Model):
 
     def _validate_row(self, row, employees, kpis, allowed_companies):
         """Return (values, None) for a good row, (None, reason) for a bad one."""
-        if not isinstance(row, dict):
-            return None, _("a row must be a mapping of field names to values")
-        for name, kind in ROW_FIELDS.items():
-            value = row.get(name)
-            if value is None or value == "":
-                return None, _("missing field %(field)s", field=name)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                return None, _("field %(field)s has the wrong type", field=name)
+        reason = self._check_row_fields(row, ROW_FIELDS)
+        if reason:
+            return None, reason
         if not math.isfinite(row["value"]):
             return None, _("value must be a finite number")
         try:
@@ -212,22 +264,22 @@ class TrainlinkKpiValue(models.Model):
         if period_type not in PERIOD_TYPES:
             return None, _("period_type must be month or quarter")
         employee = employees.get(row["employee_id"])
-        if not employee or not employee.active:
+        if not employee or not employee["active"]:
             return None, _("unknown or archived employee %(id)s", id=row["employee_id"])
-        if employee.company_id.id not in allowed_companies:
+        if employee["company_id"] not in allowed_companies:
             return None, _(
                 "employee %(id)s belongs to another company", id=row["employee_id"]
             )
-        kpi = kpis.get((employee.company_id.id, row["kpi_code"].strip().upper()))
+        kpi = kpis.get((employee["company_id"], row["kpi_code"].strip().upper()))
         if not kpi:
             return None, _("unknown KPI code %(code)s", code=row["kpi_code"])
         return {
             "source": row["source"].strip(),
             "external_key": row["external_key"].strip(),
-            "employee_id": employee.id,
+            "employee_id": employee["id"],
             "kpi_id": kpi,
-            "company_id": employee.company_id.id,
-            "department_id": employee.department_id.id,
+            "company_id": employee["company_id"],
+            "department_id": employee["department_id"],
             "period_type": period_type,
             "period_start": start,
             "period_end": end,
@@ -235,6 +287,7 @@ class TrainlinkKpiValue(models.Model):
         }, None
 
     def _employees_by_id(self, rows):
+        """What validation needs of each employee, read once per batch."""
         ids = {
             row["employee_id"]
             for row in rows
@@ -244,7 +297,12 @@ class TrainlinkKpiValue(models.Model):
         }
         # The sync user reads no personal data: only what validation needs.
         employees = self.env["hr.employee"].sudo().with_context(active_test=False)
-        return {e.id: e for e in employees.browse(ids).exists()}
+        facts = employees.search_read(
+            [("id", "in", list(ids))],
+            ["active", "company_id", "department_id"],
+            load=None,
+        )
+        return {f["id"]: f for f in facts}
 
     def _kpis_by_company_code(self):
         kpis = (
@@ -255,3 +313,87 @@ class TrainlinkKpiValue(models.Model):
             )
         )
         return {(k["company_id"][0], k["code"]): k["id"] for k in kpis}
+
+    @api.model
+    def api_match_employees(self, keys):
+        """Match the worker's people to employees: each key is a mapping with
+        exactly one of barcode, work_email, identification_id or login (the
+        user's login). Returns, in the order of the keys, {"row", "employee_id",
+        "reason"}: the id of the single active employee of the caller's
+        companies that matches, or False and why not. Nothing but ids."""
+        self._check_sync_access()
+        self._check_batch(keys)
+        parsed = [self._parse_match_key(key) for key in keys]
+        found = {}
+        for name in MATCH_FIELDS:
+            values = {value for field, value in parsed if field == name}
+            if values:
+                found[name] = self._employee_ids_by(name, values)
+        results = []
+        for index, (name, value) in enumerate(parsed):
+            employee_ids, reason = [], value
+            if name:
+                employee_ids = found[name].get(value.lower(), [])
+                reason = self._match_reason(employee_ids)
+            results.append(
+                {
+                    "row": index,
+                    "employee_id": employee_ids[0] if not reason else False,
+                    "reason": reason or False,
+                }
+            )
+        return results
+
+    @api.model
+    def _parse_match_key(self, key):
+        """(field, stripped value) of a key, or (None, why it is unusable)."""
+        if not isinstance(key, dict):
+            return None, _("a key must be a mapping of one field to its value")
+        given = [name for name in MATCH_FIELDS if key.get(name) not in (None, "")]
+        if len(given) != 1:
+            return None, _(
+                "give exactly one of %(fields)s", fields=", ".join(MATCH_FIELDS)
+            )
+        value = key[given[0]]
+        if not isinstance(value, str) or not value.strip():
+            return None, _("field %(field)s has the wrong type", field=given[0])
+        return given[0], value.strip()
+
+    @api.model
+    def _match_reason(self, employee_ids):
+        if not employee_ids:
+            return _("no active employee of your companies matches")
+        if len(employee_ids) > 1:
+            return _(
+                "%(count)s employees match: make the key unique at the source",
+                count=len(employee_ids),
+            )
+        return None
+
+    @api.model
+    def _employee_ids_by(self, name, values):
+        """{lower-cased value: [employee ids]} of the active employees of the
+        caller's companies whose field (or user's login) matches a value, case
+        insensitively."""
+        # The sync user reads no employee: only ids come out of here.
+        Employee = self.env["hr.employee"].sudo()
+        domain = [("company_id", "in", self.env.companies.ids)]
+        matches = expression.OR(
+            [[(name, "=ilike", tools.escape_psql(value))] for value in values]
+        )
+        if name == "login":
+            users = (
+                self.env["res.users"]
+                .sudo()
+                .with_context(active_test=False)
+                .search(matches)
+            )
+            employees = Employee.search([*domain, ("user_id", "in", users.ids)])
+            keys = {employee: employee.user_id.login for employee in employees}
+        else:
+            employees = Employee.search([*domain, *matches])
+            keys = {employee: employee[name] for employee in employees}
+        ids_by_value = defaultdict(list)
+        for employee, value in keys.items():
+            ids_by_value[value.lower()].append(employee.id)
+        return ids_by_value

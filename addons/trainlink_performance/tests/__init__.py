@@ -6,3 +6,7 @@ from . import test_security
 from . import test_employee
 from . import test_ui
 from . import test_sync_api
+from . import test_performance_score
+from . import test_kpi_target
+from . import test_contribution
+from . import test_contribution_api

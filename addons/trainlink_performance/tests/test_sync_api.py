@@ -190,3 +190,23 @@ class TestSyncApi(TrainlinkCase):
         self.assertEqual(seen(self.user_officer), {"EMMA", "OTTO", "ERIC"})
         with self.assertRaises(AccessError):
             values[0].with_user(self.user_eric).value = 1
+
+    def test_compact_batch_of_columns_and_rows_is_accepted(self):
+        columns = list(self._row())
+        payload = {
+            "columns": columns,
+            "rows": [
+                list(self._row("C-1").values()),
+                list(self._row("C-2", value=5.0).values()),
+                ["too", "short"],
+            ],
+        }
+        result = self.Value.api_upsert(payload)
+        self.assertEqual(result["created"], 2)
+        self.assertEqual(self._stored("C-2").value, 5.0)
+        self.assertEqual(result["rejected"][0]["row"], 2)
+        self.assertEqual(self.Value.api_upsert(payload)["unchanged"], 2)
+
+    def test_compact_batch_without_rows_is_refused(self):
+        with self.assertRaisesRegex(UserError, "list of columns and a list of rows"):
+            self.Value.api_upsert({"columns": ["source"], "rows": "nope"})

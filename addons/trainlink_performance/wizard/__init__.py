@@ -1,1 +1,2 @@
 from . import trainlink_enrol_wizard
+from . import trainlink_score_wizard

@@ -1,0 +1,51 @@
+from odoo import fields
+
+from .common import TrainlinkCase
+
+GROUP_SYNC = "trainlink_performance.group_trainlink_sync"
+
+
+class ContributionCase(TrainlinkCase):
+    """Emma completed the negotiation course on 2026-03-03; her revenue and
+    complaint rate are measured from December to February (baseline) and
+    from April to June (post window). Rated by the company's default rule:
+    excellent >= 15, good >= 5, fair >= 0, +5 points for excellent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Contribution = cls.env["trainlink.contribution"]
+        cls.default_rule = cls.env.ref(
+            "trainlink_performance.trainlink_contribution_rule_default"
+        )
+        cls.attendance = cls._completed_attendance(cls.emma)
+        cls.user_sync = cls._user("tl_sync", GROUP_SYNC)
+        cls.user_hr = cls._user("tl_hr", "hr.group_hr_user")
+
+    @classmethod
+    def _contribution(cls, attendance=None, kpi=None, **values):
+        """A contribution measured by the worker; the net lift is 20 % unless
+        the values say otherwise."""
+        return cls.Contribution.create(
+            {
+                "attendance_id": (attendance or cls.attendance).id,
+                "kpi_id": (kpi or cls.kpi_revenue).id,
+                "baseline_start": "2025-12-01",
+                "baseline_end": "2026-02-28",
+                "baseline_value": 100.0,
+                "baseline_points": 3,
+                "post_start": "2026-04-01",
+                "post_end": "2026-06-30",
+                "post_value": 120.0,
+                "post_points": 3,
+                "peer_lift": 0.0,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _future_session(cls, **values):
+        start = fields.Date.add(fields.Date.today(), days=30)
+        return cls._session(
+            date_start=start, date_end=fields.Date.add(start, days=1), **values
+        )
