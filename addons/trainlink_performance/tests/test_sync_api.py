@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import TrainlinkCase
 
@@ -190,6 +190,21 @@ class TestSyncApi(TrainlinkCase):
         self.assertEqual(seen(self.user_officer), {"EMMA", "OTTO", "ERIC"})
         with self.assertRaises(AccessError):
             values[0].with_user(self.user_eric).value = 1
+
+    def test_portal_type_sync_user_works_and_reads_no_directory(self):
+        """The tightest technical user: a portal user with only the sync
+        group. It upserts, yet cannot read the employee directory."""
+        portal_sync = new_test_user(
+            self.env,
+            login="tl_portal_sync",
+            groups=f"base.group_portal,{GROUP_SYNC}",
+        )
+        Value = self.env["trainlink.kpi.value"].with_user(portal_sync)
+        self.assertEqual(Value.api_upsert([self._row("PORTAL")])["created"], 1)
+        with self.assertRaises(AccessError):
+            self.env["hr.employee.public"].with_user(portal_sync).search([])
+        with self.assertRaises(AccessError):
+            self.course.with_user(portal_sync).read(["name"])
 
     def test_compact_batch_of_columns_and_rows_is_accepted(self):
         columns = list(self._row())
