@@ -74,10 +74,13 @@ class TrainlinkApplicationPlan(models.Model):
         required=True,
         tracking=True,
         copy=False,
+        group_expand="_expand_states",
     )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     checkin_ids = fields.One2many("trainlink.application.checkin", "plan_id")
-    checkin_count = fields.Integer(compute="_compute_checkin_stats")
+    checkin_count = fields.Integer(
+        string="Weekly Check-ins", compute="_compute_checkin_stats"
+    )
     application_rate = fields.Float(
         string="Application Rate (%)",
         compute="_compute_checkin_stats",
@@ -90,6 +93,10 @@ class TrainlinkApplicationPlan(models.Model):
         compute="_compute_checkin_stats",
         help="Set when the last check-ins show the course is not applied.",
     )
+
+    def _expand_states(self, states, domain):
+        """Kanban columns for every state, in the workflow's order."""
+        return [key for key, _label in self._fields["state"].selection]
 
     @api.depends("attendance_id.course_id.name", "attendance_id.employee_id.name")
     def _compute_name(self):

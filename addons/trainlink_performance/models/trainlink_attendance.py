@@ -66,6 +66,13 @@ class TrainlinkAttendance(models.Model):
         ),
     ]
 
+    @api.depends("session_id.name", "employee_id.name")
+    def _compute_display_name(self):
+        for attendance in self:
+            attendance.display_name = (
+                f"{attendance.session_id.name} - {attendance.employee_id.name}"
+            )
+
     @api.depends("employee_id")
     def _compute_department_id(self):
         for attendance in self:

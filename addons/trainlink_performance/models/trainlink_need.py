@@ -80,6 +80,7 @@ class TrainlinkNeed(models.Model):
         required=True,
         tracking=True,
         copy=False,
+        group_expand="_expand_states",
     )
     course_id = fields.Many2one(
         "trainlink.course",
@@ -94,6 +95,10 @@ class TrainlinkNeed(models.Model):
         compute="_compute_trained_count",
         help="Employees of this need who completed the answering course.",
     )
+
+    def _expand_states(self, states, domain):
+        """Kanban columns for every state, in the workflow's order."""
+        return [key for key, _label in self._fields["state"].selection]
 
     @api.depends("current_value", "target_value", "kpi_id.direction")
     def _compute_gap(self):
