@@ -634,28 +634,15 @@ class TrainlinkContribution(models.Model):
     def _validate_rows(self, rows):
         """Split rows into create/write values and rejections."""
         attendances = self._attendances_by_id(rows)
-        kpis = self.env["trainlink.kpi.value"]._kpis_by_company_code()
+        KpiValue = self.env["trainlink.kpi.value"]
+        kpis = KpiValue._kpis_by_company_code()
         allowed_companies = set(self.env.companies.ids)
-        valid, rejected, seen = [], [], {}
-        for index, row in enumerate(rows):
-            vals, reason = self._validate_row(row, attendances, kpis, allowed_companies)
-            key = vals and self._vals_key(vals)
-            if vals and key in seen:
-                vals, reason = (
-                    None,
-                    _(
-                        "duplicate key in this batch (first at row %(row)s)",
-                        row=seen[key],
-                    ),
-                )
-            if vals:
-                seen[key] = index
-                valid.append(vals)
-            else:
-                rejected.append(
-                    {"row": index, "external_key": self._row_key(row), "reason": reason}
-                )
-        return valid, rejected
+        return KpiValue._split_rows(
+            rows,
+            lambda row: self._validate_row(row, attendances, kpis, allowed_companies),
+            self._vals_key,
+            self._row_key,
+        )
 
     @api.model
     def _row_key(self, row):

@@ -218,10 +218,25 @@ class TrainlinkKpiValue(models.Model):
         employees = self._employees_by_id(rows)
         kpis = self._kpis_by_company_code()
         allowed_companies = set(self.env.companies.ids)
+        return self._split_rows(
+            rows,
+            lambda row: self._validate_row(row, employees, kpis, allowed_companies),
+            lambda vals: (vals["source"], vals["external_key"]),
+            lambda row: isinstance(row, dict) and row.get("external_key") or False,
+        )
+
+    def _split_rows(self, rows, validate, key_of, row_key):
+        """Validate each row: (values of the good rows, rejections).
+
+        `validate(row)` returns (values, None) or (None, reason); a row whose
+        natural key `key_of(values)` repeats an earlier row's is rejected;
+        `row_key(row)` names a rejected row to the caller (False, never None:
+        XML-RPC has no None).
+        """
         valid, rejected, seen = [], [], {}
         for index, row in enumerate(rows):
-            vals, reason = self._validate_row(row, employees, kpis, allowed_companies)
-            key = (vals or {}).get("source"), (vals or {}).get("external_key")
+            vals, reason = validate(row)
+            key = vals and key_of(vals)
             if vals and key in seen:
                 vals, reason = (
                     None,
@@ -235,14 +250,7 @@ class TrainlinkKpiValue(models.Model):
                 valid.append(vals)
             else:
                 rejected.append(
-                    {
-                        "row": index,
-                        # XML-RPC has no None: a missing key is False.
-                        "external_key": isinstance(row, dict)
-                        and row.get("external_key")
-                        or False,
-                        "reason": reason,
-                    }
+                    {"row": index, "external_key": row_key(row), "reason": reason}
                 )
         return valid, rejected
 
