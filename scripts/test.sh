@@ -13,6 +13,16 @@
 #                           from Odoo (its configured/default addons_path).
 #   TRAINLINK_REQUIRE_ODOO  Set to 1 to fail, instead of skip, when no Odoo 18
 #                           is found.
+#   TRAINLINK_TEST_MYSQL_DSN  MariaDB/MySQL server of the worker's SQL source
+#                           tests, e.g. mysql://user:password@host:3306/ (its
+#                           user creates and drops trainlink_wtest_* databases).
+#                           Default: the local MariaDB, started (installed if
+#                           missing) here, with root or a test account.
+#   TRAINLINK_TEST_PG_DSN   PostgreSQL server of the same tests. Default:
+#                           postgresql:///postgres, the local server as the
+#                           current role (PGHOST/PGPORT/PGUSER apply).
+#   TRAINLINK_REQUIRE_SQL   Set to 1 to fail, instead of skip, when either SQL
+#                           server cannot be made available.
 #   ODOO_RUN_TIMEOUT        Seconds allowed for one Odoo run (default 1800).
 #   PGHOST/PGPORT/PGUSER    Honoured by psql and by Odoo (libpq defaults).
 #
@@ -550,6 +560,117 @@ run_odoo_suites() {
     run_odoo_install_upgrade
 }
 
+# ------------------------------------------- SQL servers (worker tests) --
+
+# The worker's SQL source tests (tests/worker/test_sources_sql.py) run against
+# a real MariaDB and a real PostgreSQL, and skip, saying why, when one does not
+# answer. Make both answer, and tell the tests where they are.
+
+MARIADB_PORT=3306
+# The account the tests use when root cannot log in over TCP (Debian's root
+# authenticates by unix socket only). Its password changes on every run.
+MARIADB_TEST_USER=trainlink_test
+
+# The client's path (a path, not a function, so that sudo can run it).
+mariadb_client() {
+    command -v mariadb 2>/dev/null || command -v mysql
+}
+
+mariadb_server_bin() {
+    local name
+    for name in /usr/sbin/mariadbd /usr/sbin/mysqld; do
+        [[ -x $name ]] && { printf '%s\n' "$name"; return 0; }
+    done
+    return 1
+}
+
+# "Server up" even when it refuses us: mariadb-admin ping is 0 then too.
+mariadb_answers() {
+    local admin=mariadb-admin
+    command -v "$admin" >/dev/null 2>&1 || admin=mysqladmin
+    "$admin" --protocol=TCP -h 127.0.0.1 -P "$MARIADB_PORT" --connect-timeout=2 \
+        ping >/dev/null 2>&1
+}
+
+# root over TCP without a password, as on many development machines?
+mariadb_root_over_tcp() {
+    "$(mariadb_client)" --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MARIADB_PORT" \
+        -u root --connect-timeout=2 -e 'SELECT 1' >/dev/null 2>&1
+}
+
+# Start the local MariaDB (installing it if missing) and export
+# TRAINLINK_TEST_MYSQL_DSN. A DSN given by the caller is used as it is.
+ensure_mariadb() {
+    if [[ -n ${TRAINLINK_TEST_MYSQL_DSN:-} ]]; then
+        say "MariaDB/MySQL: using TRAINLINK_TEST_MYSQL_DSN as given"
+        return 0
+    fi
+    if ! mariadb_server_bin >/dev/null; then
+        say "MariaDB server not installed: installing it"
+        apt_install mariadb-server || return 1
+    fi
+    if ! mariadb_answers; then
+        say "starting MariaDB"
+        # /run is often a fresh tmpfs: the socket and pid directory may be gone.
+        as_root install -d -o mysql -g mysql -m 0755 /run/mysqld || return 1
+        as_root start-stop-daemon --start --oknodo --background \
+            --exec "$(mariadb_server_bin)" -- --user=mysql || return 1
+        local waited
+        for waited in $(seq 0 30); do
+            mariadb_answers && break
+            if [[ $waited -eq 30 ]]; then
+                say "error: MariaDB does not answer on 127.0.0.1:$MARIADB_PORT" >&2
+                return 1
+            fi
+            sleep 1
+        done
+    fi
+    if mariadb_root_over_tcp; then
+        export TRAINLINK_TEST_MYSQL_DSN="mysql://root@127.0.0.1:$MARIADB_PORT/"
+        say "MariaDB ready: root over TCP"
+        return 0
+    fi
+    # The tests create and drop trainlink_wtest_* databases and a user of
+    # their own; grant that and nothing more. As root over the socket.
+    local password
+    password="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+    local user="'$MARIADB_TEST_USER'@'127.0.0.1'"
+    if ! as_root "$(mariadb_client)" -e "
+        CREATE USER IF NOT EXISTS $user IDENTIFIED BY '$password';
+        ALTER USER $user IDENTIFIED BY '$password';
+        GRANT ALL PRIVILEGES ON \`trainlink\\_wtest\\_%\`.* TO $user WITH GRANT OPTION;
+        GRANT CREATE USER ON *.* TO $user;"; then
+        say "error: could not create the MariaDB test account $user" >&2
+        return 1
+    fi
+    export TRAINLINK_TEST_MYSQL_DSN="mysql://$MARIADB_TEST_USER:$password@127.0.0.1:$MARIADB_PORT/"
+    say "MariaDB ready: test account $MARIADB_TEST_USER (new random password)"
+}
+
+prepare_sql_servers() {
+    section "SQL servers for the worker's SQL source tests"
+    local missing=()
+    ensure_mariadb || missing+=("MariaDB")
+    if [[ -n ${TRAINLINK_TEST_PG_DSN:-} ]]; then
+        say "PostgreSQL: using TRAINLINK_TEST_PG_DSN as given"
+    # The tests create databases as the current role, as Odoo does.
+    elif ensure_postgres && ensure_db_role; then
+        export TRAINLINK_TEST_PG_DSN="postgresql:///postgres"
+        say "PostgreSQL ready: role '${PGUSER:-$(id -un)}'"
+    else
+        missing+=("PostgreSQL")
+    fi
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    local reason
+    reason="$(join_or_none "${missing[@]}") not available (see above)"
+    if [[ ${TRAINLINK_REQUIRE_SQL:-0} == 1 ]]; then
+        record_suite "sql servers" FAILED 0 1 "TRAINLINK_REQUIRE_SQL=1 but $reason"
+    else
+        say "SKIPPED: their SQL source tests ($reason)"
+        record_skip "sql source tests" "$reason"
+    fi
+}
+
 # ---------------------------------------------------------------- summary --
 
 print_summary() {
@@ -583,6 +704,7 @@ main() {
     fi
     run_ruff
     run_pylint_odoo
+    prepare_sql_servers
     run_pytest
     run_odoo_suites
     print_summary

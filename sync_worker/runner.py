@@ -1,0 +1,523 @@
+"""One run of the worker: every source into KPI values, then contributions.
+
+For each source: open a sync run in the ERP, read every period that may have
+changed (from the first day of the period holding the source's cursor), match
+the employee keys, aggregate per period (transform), upsert, and move the
+cursor only once all of that succeeded; then close the ERP's sync run, with
+the error if there was one. A source that fails is logged and reported; the
+others still run. Re-reading a period is harmless: the upsert reports what did
+not change as unchanged and writes nothing.
+
+Then the contributions: the completed trainings, the stored monthly values of
+their trainees and peers, the measured windows (transform) upserted.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from sync_worker import current_run_id, log_event, transform
+from sync_worker.config import Settings, SourceConfig
+from sync_worker.odoo import (
+    AuthenticationError,
+    ErpAccessError,
+    ErpClient,
+    ErpError,
+    ErpUnavailable,
+    KpiInfo,
+    UpsertSummary,
+    fault_summary,
+)
+from sync_worker.sources import Rejection, Source, SourceError, build_source
+from sync_worker.state import StateError, SyncState
+
+log = logging.getLogger(__name__)
+
+# Name of the ERP sync run (and of the report line) of the contributions step.
+CONTRIBUTIONS = "contributions"
+# How far back a source is read on its very first run when it sets no `start`.
+DEFAULT_LOOKBACK_MONTHS = 12
+# Trainings completed this long ago or less are measured again on every run.
+CONTRIBUTION_LOOKBACK_MONTHS = 24
+# Rejections logged one by one per source; the rest are counted.
+MAX_LOGGED_REJECTIONS = 50
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_CONFIG = 2
+EXIT_ERP = 3
+
+SourceFactory = Callable[[SourceConfig, ErpClient], Source]
+
+
+@dataclass
+class SourceReport:
+    """What one source (or the contributions step) did in a run."""
+
+    name: str
+    erp_run_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+    records: int = 0  # rows read from the source (good and rejected)
+    rows: int = 0  # aggregated rows sent to the ERP
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    held_back: int = 0  # contributions with too few data points to send yet
+    rejected: list[Rejection] = field(default_factory=list)
+    cursor: date | None = None
+    error: str | None = None
+    erp_failed: bool = False  # the ERP was unreachable or refused the login
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def add(self, summary: UpsertSummary) -> None:
+        self.rows += summary.read
+        self.created += summary.created
+        self.updated += summary.updated
+        self.unchanged += summary.unchanged
+        for rejection in summary.rejected:
+            self.rejected.append(
+                Rejection(
+                    self.name,
+                    rejection.get("external_key") or None,
+                    f"refused by the ERP (row {rejection.get('row')}): "
+                    f"{rejection.get('reason')}",
+                )
+            )
+
+
+@dataclass
+class RunReport:
+    """The outcome of one run, for the command line and the scheduler."""
+
+    run_id: str
+    started: datetime
+    finished: datetime | None = None
+    sources: list[SourceReport] = field(default_factory=list)
+    error: str | None = None  # the run could not start (ERP login, KPIs)
+    erp_failed: bool = False
+    stopped: bool = False  # asked to stop before every source ran
+
+    @property
+    def rejected(self) -> int:
+        return sum(len(report.rejected) for report in self.sources)
+
+    @property
+    def failed_sources(self) -> list[str]:
+        return [report.name for report in self.sources if not report.ok]
+
+    def exit_code(self) -> int:
+        """3 when the ERP was unreachable or refused the login, 1 when a source
+        failed or rows were rejected, 0 otherwise."""
+        if self.erp_failed or any(report.erp_failed for report in self.sources):
+            return EXIT_ERP
+        if self.error or self.failed_sources or self.rejected:
+            return EXIT_PROBLEMS
+        return EXIT_OK
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def erp_failure(error: BaseException) -> bool:
+    """Whether an error (or what caused it) is the ERP being unreachable or
+    refusing the sync user, as opposed to a problem of one source or row."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, ErpUnavailable | AuthenticationError | ErpAccessError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def describe_error(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    if isinstance(error, SourceError | ErpError | StateError):
+        return text
+    return f"{type(error).__name__}: {fault_summary(text)}"
+
+
+def default_start(today: date, period: str) -> date:
+    """First day read by a source that has neither a cursor nor a `start`."""
+    first = months_before(today, DEFAULT_LOOKBACK_MONTHS)
+    return transform.period_bounds(first, period)[0]
+
+
+def months_before(day: date, months: int) -> date:
+    """The first day of the month `months` months before day's month."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+class Runner:
+    """Runs the configured sources once; see the module docstring."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        erp: ErpClient,
+        state: SyncState,
+        *,
+        source_factory: SourceFactory = build_source,
+        today: date | None = None,
+        stop: threading.Event | None = None,
+    ):
+        self.settings = settings
+        self.erp = erp
+        self.state = state
+        self.source_factory = source_factory
+        self.today = today
+        self.stop = stop or threading.Event()
+
+    def run(
+        self,
+        only: Iterable[str] | None = None,
+        since: date | None = None,
+        contributions: bool = True,
+    ) -> RunReport:
+        """Sync the sources (all, or those named in `only`), reading from
+        `since` instead of the cursors when given, then the contributions."""
+        report = RunReport(run_id=new_run_id(), started=datetime.now())
+        token = current_run_id.set(report.run_id)
+        try:
+            self._run(report, only, since, contributions)
+        finally:
+            report.finished = datetime.now()
+            self._log_summary(report)
+            current_run_id.reset(token)
+        return report
+
+    def _run(self, report, only, since, contributions) -> None:
+        today = self.today or date.today()
+        configs = self.settings.sources
+        if only is not None:
+            wanted = set(only)
+            configs = [config for config in configs if config.name in wanted]
+        log_event(
+            log,
+            logging.INFO,
+            "run_start",
+            sources=",".join(config.name for config in configs) or "-",
+            today=today.isoformat(),
+        )
+        try:
+            kpis = self.erp.read_kpis()
+        except ErpError as error:
+            report.error = f"cannot read the KPIs from the ERP: {error}"
+            report.erp_failed = erp_failure(error)
+            log_event(log, logging.ERROR, "run_aborted", error=report.error)
+            return
+        for config in configs:
+            if self.stop.is_set():
+                report.stopped = True
+                log_event(log, logging.WARNING, "run_stopped", before=config.name)
+                return
+            report.sources.append(self.sync_source(config, kpis, today, since))
+        if contributions and not self.stop.is_set():
+            report.sources.append(self.sync_contributions(kpis, today))
+
+    # ---------------------------------------------------------- sources --
+
+    def window_start(self, config: SourceConfig, today: date, since=None) -> date:
+        """First day to read: the start of the period holding the cursor (so a
+        whole period is aggregated again), else the configured start."""
+        first = since or self.state.cursor(config.name) or config.start
+        if first is None:
+            return default_start(today, config.period)
+        return transform.period_bounds(min(first, today), config.period)[0]
+
+    def sync_source(
+        self,
+        config: SourceConfig,
+        kpis: dict[str, KpiInfo],
+        today: date,
+        since: date | None = None,
+    ) -> SourceReport:
+        report = SourceReport(
+            config.name, start=self.window_start(config, today, since)
+        )
+        report.end = today
+        report.cursor = self.state.cursor(config.name)
+        log_event(
+            log,
+            logging.INFO,
+            "source_start",
+            source=config.name,
+            kind=config.kind,
+            start=report.start.isoformat(),
+            end=today.isoformat(),
+        )
+        try:
+            report.erp_run_id = self.erp.start_run(config.name)
+        except ErpError as error:
+            return self._failed(report, error)
+        error = None
+        try:
+            self._sync_source(config, kpis, report)
+        except Exception as exc:  # one source never stops the others
+            error = exc
+            self._failed(report, exc)
+        self._finish_erp_run(report, error)
+        return report
+
+    def _sync_source(self, config, kpis, report: SourceReport) -> None:
+        source = self.source_factory(config, self.erp)
+        batch = source.read(report.start, report.end)
+        report.rejected.extend(batch.rejected)
+        records = self._in_window(batch.records, report.start, report.end)
+        report.records = len(records) + len(batch.rejected)
+        if records.empty:
+            log_event(log, logging.INFO, "source_empty", source=config.name)
+            return
+        matched = self._match_employees(source, records, report)
+        rows, rejected = (
+            transform.kpi_value_rows(matched, kpis, config.period)
+            if not matched.empty
+            else ([], [])
+        )
+        report.rejected.extend(rejected)
+        if rows:
+            report.add(self.erp.upsert_kpi_values(rows, report.erp_run_id))
+        last_read = max(records["date"])
+        cursor = max(filter(None, [report.cursor, last_read]))
+        self.state.set_cursor(config.name, cursor)
+        self.state.save()
+        report.cursor = cursor
+
+    @staticmethod
+    def _in_window(records: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+        """The records dated inside [start, end]: one dated earlier would be
+        aggregated into a period read only in part."""
+        if records.empty:
+            return records
+        inside = records["date"].map(lambda day: start <= day <= end)
+        return records[inside.astype(bool)]
+
+    def _match_employees(self, source: Source, records, report) -> pd.DataFrame:
+        """The records with the matched employee_id; the others rejected."""
+        keys = records["employee_key"].astype(str)
+        key_type = getattr(source, "employee_key_type", "barcode")
+        matches = self.erp.match_employees(key_type, list(dict.fromkeys(keys)))
+        found = keys.map(lambda key: matches.get(key))
+        matched = found.map(lambda value: isinstance(value, int))
+        for record_id, key in zip(
+            records["record_id"][~matched], keys[~matched], strict=True
+        ):
+            report.rejected.append(
+                Rejection(
+                    report.name,
+                    None if pd.isna(record_id) else str(record_id),
+                    f"employee {key_type} {key!r}: "
+                    f"{matches.get(key) or 'no employee matches'}",
+                )
+            )
+        result = records[matched.astype(bool)].copy()
+        result["employee_id"] = found[matched.astype(bool)].astype("int64")
+        return result
+
+    # ---------------------------------------------------- contributions --
+
+    def sync_contributions(self, kpis: dict[str, KpiInfo], today: date) -> SourceReport:
+        report = SourceReport(CONTRIBUTIONS, end=today)
+        log_event(log, logging.INFO, "source_start", source=CONTRIBUTIONS)
+        try:
+            report.erp_run_id = self.erp.start_run(CONTRIBUTIONS)
+        except ErpError as error:
+            return self._failed(report, error)
+        error = None
+        try:
+            self._sync_contributions(kpis, today, report)
+        except Exception as exc:
+            error = exc
+            self._failed(report, exc)
+        self._finish_erp_run(report, error)
+        return report
+
+    def _sync_contributions(self, kpis, today, report: SourceReport) -> None:
+        report.start = months_before(today, CONTRIBUTION_LOOKBACK_MONTHS)
+        attendances = [
+            attendance
+            for attendance in self.erp.read_completed(report.start)
+            if set(attendance.get("kpi_codes") or []) & set(kpis)
+        ]
+        report.records = len(attendances)
+        comparison = {}
+        measured = []
+        for attendance in attendances:
+            attendance_id = attendance["attendance_id"]
+            try:
+                comparison[attendance_id] = self.erp.comparison_group(attendance_id)
+            except ErpError as exc:
+                if erp_failure(exc):
+                    raise
+                report.rejected.append(
+                    Rejection(CONTRIBUTIONS, f"attendance {attendance_id}", str(exc))
+                )
+                continue
+            measured.append(attendance)
+        if not measured:
+            return
+        values = self._kpi_values(measured, comparison, kpis)
+        rows = transform.contribution_rows(values, measured, comparison, kpis, today)
+        minimum = self.settings.min_points
+        ready = [
+            row
+            for row in rows
+            if row["baseline_points"] >= minimum and row["post_points"] >= minimum
+        ]
+        report.held_back = len(rows) - len(ready)
+        if ready:
+            report.add(self.erp.upsert_contributions(ready, report.erp_run_id))
+
+    def _kpi_values(self, attendances, comparison, kpis) -> pd.DataFrame:
+        """Stored monthly values of the trainees and their peers, for the
+        course KPIs, from the earliest baseline window on."""
+        employees = {attendance["employee_id"] for attendance in attendances}
+        for peers in comparison.values():
+            employees.update(peers)
+        codes = {code for a in attendances for code in a["kpi_codes"] if code in kpis}
+        earliest = min(
+            months_before(
+                date.fromisoformat(a["completion_date"]), a["baseline_window_months"]
+            )
+            for a in attendances
+        )
+        code_by_id = {kpis[code].id: code for code in codes}
+        stored = self.erp.read_kpi_values(employees, code_by_id, earliest)
+        return pd.DataFrame(
+            [
+                {
+                    "employee_id": value["employee_id"],
+                    "kpi_code": code_by_id[value["kpi_id"]],
+                    "period_start": value["period_start"],
+                    "value": value["value"],
+                }
+                for value in stored
+            ],
+            columns=["employee_id", "kpi_code", "period_start", "value"],
+        )
+
+    # ---------------------------------------------------------- helpers --
+
+    def _failed(self, report: SourceReport, error: BaseException) -> SourceReport:
+        report.error = describe_error(error)
+        report.erp_failed = erp_failure(error)
+        expected = isinstance(error, SourceError | ErpError | StateError)
+        log_event(
+            log,
+            logging.ERROR,
+            "source_failed",
+            exc_info=None if expected else error,
+            source=report.name,
+            erp_run_id=report.erp_run_id,
+            error=report.error,
+        )
+        return report
+
+    def _finish_erp_run(self, report: SourceReport, error: BaseException | None):
+        try:
+            self.erp.finish_run(report.erp_run_id, report.error if error else None)
+        except ErpError as exc:
+            log_event(
+                log,
+                logging.ERROR,
+                "finish_run_failed",
+                source=report.name,
+                erp_run_id=report.erp_run_id,
+                error=str(exc),
+            )
+            if report.ok:
+                report.error = f"cannot close the ERP sync run: {exc}"
+            report.erp_failed = report.erp_failed or erp_failure(exc)
+
+    def _log_summary(self, report: RunReport) -> None:
+        for source in report.sources:
+            level = (
+                logging.INFO if source.ok and not source.rejected else logging.WARNING
+            )
+            log_event(
+                log,
+                level,
+                "source_summary",
+                source=source.name,
+                erp_run_id=source.erp_run_id,
+                read=source.records,
+                sent=source.rows,
+                created=source.created,
+                updated=source.updated,
+                unchanged=source.unchanged,
+                rejected=len(source.rejected),
+                held_back=source.held_back,
+                cursor=source.cursor.isoformat() if source.cursor else None,
+                error=source.error,
+            )
+            for rejection in source.rejected[:MAX_LOGGED_REJECTIONS]:
+                log_event(
+                    log,
+                    logging.WARNING,
+                    "rejected",
+                    source=rejection.source,
+                    record_id=rejection.record_id,
+                    reason=rejection.reason,
+                )
+            hidden = len(source.rejected) - MAX_LOGGED_REJECTIONS
+            if hidden > 0:
+                log_event(
+                    log,
+                    logging.WARNING,
+                    "rejected_not_logged",
+                    source=source.name,
+                    count=hidden,
+                )
+        log_event(
+            log,
+            logging.INFO,
+            "run_end",
+            exit_code=report.exit_code(),
+            sources=len(report.sources),
+            failed=",".join(report.failed_sources) or None,
+            rejected=report.rejected,
+            error=report.error,
+            seconds=round((report.finished - report.started).total_seconds(), 2),
+        )
+
+
+def run_once(
+    settings: Settings,
+    erp: ErpClient,
+    state: SyncState | None = None,
+    **options,
+) -> RunReport:
+    """Convenience: one run of every source with the state of the settings."""
+    state = state if state is not None else SyncState.load(settings.state_path)
+    runner_options = {
+        key: options.pop(key)
+        for key in ("source_factory", "today", "stop")
+        if key in options
+    }
+    return Runner(settings, erp, state, **runner_options).run(**options)
+
+
+__all__ = [
+    "CONTRIBUTIONS",
+    "EXIT_CONFIG",
+    "EXIT_ERP",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "RunReport",
+    "Runner",
+    "SourceReport",
+    "run_once",
+]

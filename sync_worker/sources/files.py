@@ -1,0 +1,164 @@
+"""CSV and Excel drops: one file, a folder of files or a glob.
+
+Options (SourceConfig.options):
+    path         a file, a folder (every *.csv, or *.xlsx/*.xlsm, inside it) or a
+                 glob ("drops/sales_*.csv"); relative to the working directory
+    sheet        Excel: sheet name or 0-based index (default: the first sheet)
+    encoding     CSV: default "utf-8-sig" (also reads Excel's UTF-8 with BOM)
+    delimiter    CSV: default ","
+    date_format  strptime format of the date column (default ISO, YYYY-MM-DD)
+    decimal      decimal separator of numbers written as text (default ".")
+    thousands    thousands separator to ignore in numbers (default none)
+
+The first row of a file (or sheet) holds the column names. Files are read in
+name order, so that of two rows with the same record id the one in the later
+file wins (a corrected re-export). A row that cannot be used becomes a
+Rejection naming the file and line; an unreadable file, a missing file or
+folder, or a mapped column absent from a file fails the whole source.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zipfile import BadZipFile
+
+import pandas as pd
+
+from .base import (
+    SourceBatch,
+    SourceError,
+    check_columns,
+    empty_records,
+    is_missing,
+    rows_to_batch,
+)
+
+if TYPE_CHECKING:
+    from sync_worker.config import SourceConfig
+
+_logger = logging.getLogger(__name__)
+
+SUFFIXES = {"csv": (".csv",), "excel": (".xlsx", ".xlsm")}
+
+
+class FileSource:
+    def __init__(self, config: SourceConfig):
+        if config.kind not in SUFFIXES:
+            raise SourceError(f"source {config.name!r}: not a file kind: {config.kind}")
+        if not config.options.get("path"):
+            raise SourceError(f"source {config.name!r}: option `path` is required")
+        self.config = config
+        self.name = config.name
+        self.employee_key_type = config.employee_key_type
+
+    def files(self) -> list[Path]:
+        """The files to read, in name order."""
+        path = str(self.config.options["path"])
+        suffixes = SUFFIXES[self.config.kind]
+        if glob.has_magic(path):
+            folder = _fixed_part(path)
+            if not folder.is_dir():
+                raise SourceError(
+                    f"source {self.name!r}: folder {str(folder)!r} of {path!r} "
+                    "not found"
+                )
+            found = [Path(p) for p in glob.glob(path, recursive=True)]
+            files = sorted(p for p in found if p.is_file())
+        elif os.path.isdir(path):
+            files = sorted(
+                p
+                for p in Path(path).iterdir()
+                if p.is_file()
+                and p.suffix.lower() in suffixes
+                and not p.name.startswith(("~$", "."))  # Excel lock, hidden files
+            )
+        elif os.path.isfile(path):
+            files = [Path(path)]
+        else:
+            raise SourceError(
+                f"source {self.name!r}: file or folder {path!r} not found"
+            )
+        if not files:
+            _logger.warning("source=%s no file to read in %s", self.name, path)
+        return files
+
+    def read(self, start: date, end: date) -> SourceBatch:
+        frames, locations = [], []
+        for path in self.files():
+            frame, where = self._read_file(path)
+            frames.append(frame)
+            locations += where
+        if not frames:
+            return SourceBatch(records=empty_records())
+        frame = pd.concat(frames, ignore_index=True)
+        batch = rows_to_batch(self.config, frame, locations, start, end)
+        _logger.info(
+            "source=%s files=%d rows=%d records=%d rejected=%d",
+            self.name,
+            len(frames),
+            len(frame),
+            len(batch.records),
+            len(batch.rejected),
+        )
+        return batch
+
+    def _read_file(self, path: Path) -> tuple[pd.DataFrame, list[str]]:
+        """The file's rows, and where each is as the user sees it in their
+        editor: "sales.csv line 4", "sales.xlsx row 4" (the header is 1)."""
+        options = self.config.options
+        try:
+            if self.config.kind == "csv":
+                # Everything as text: a badge "001002" keeps its zeros, and the
+                # row checks say which cell is not a number. Blank lines are
+                # kept (then dropped below) so that line numbers stay true.
+                frame = pd.read_csv(
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    sep=options.get("delimiter", ","),
+                    encoding=options.get("encoding", "utf-8-sig"),
+                    skip_blank_lines=False,
+                )
+                unit = "line"
+            else:
+                # Typed cells (dates, numbers) keep their type; text such as
+                # "n/a" stays text, so that a rejection quotes it.
+                frame = pd.read_excel(
+                    path,
+                    sheet_name=options.get("sheet", 0),
+                    engine="openpyxl",
+                    keep_default_na=False,
+                )
+                unit = "row"
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            BadZipFile,
+            pd.errors.ParserError,
+        ) as exc:
+            raise SourceError(
+                f"source {self.name!r}: cannot read {path}: {exc}"
+            ) from exc
+        frame.columns = [str(column).strip() for column in frame.columns]
+        check_columns(self.config, frame.columns, str(path))
+        if frame.empty:
+            return frame, []
+        blank = frame.apply(lambda row: row.map(is_missing).all(), axis=1)
+        where = [f"{path.name} {unit} {index + 2}" for index in frame.index[~blank]]
+        return frame[~blank].reset_index(drop=True), where
+
+
+def _fixed_part(pattern: str) -> Path:
+    """The folder of a glob before its first wildcard: "a/b/*/x.csv" -> a/b."""
+    parts = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return Path(*parts) if parts else Path(".")

@@ -1,0 +1,928 @@
+"""The runner: unit tests with a fake ERP and fake sources (the real
+transform), then end-to-end runs against a real Odoo 18 (marked `odoo`)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from sync_worker.config import Settings, SourceConfig
+from sync_worker.odoo import (
+    AuthenticationError,
+    ErpFault,
+    ErpUnavailable,
+    KpiInfo,
+    UpsertSummary,
+)
+from sync_worker.runner import CONTRIBUTIONS, Runner, RunReport, SourceReport
+from sync_worker.sources import RECORD_COLUMNS, Rejection, SourceBatch, SourceError
+from sync_worker.state import SyncState
+
+TODAY = date(2024, 6, 15)
+KPIS = {
+    "SALES_REV": KpiInfo(1, "SALES_REV", "higher", "sum", 1, 1.0),
+    "CONV_RATE": KpiInfo(2, "CONV_RATE", "higher", "rate", 1, 1.0),
+}
+
+
+# ---------------------------------------------------------------- fakes --
+
+
+class FakeErp:
+    """The ErpClient interface over dicts, with failures on demand."""
+
+    def __init__(self, employees=None):
+        self.kpis = dict(KPIS)
+        self.employees = employees or {"B1": 11, "B2": 12, "B3": 13}
+        self.values: dict[str, dict] = {}  # by external key
+        self.contributions: dict[tuple, dict] = {}
+        self.runs: dict[int, dict] = {}
+        self.attendances: list[dict] = []
+        self.groups: dict[int, list[int] | Exception] = {}
+        self.stored_values: list[dict] = []
+        self.fail: dict[str, Exception] = {}  # method name -> error to raise
+        self.calls: list[tuple] = []
+
+    def _enter(self, name, *args):
+        self.calls.append((name, *args))
+        if name in self.fail:
+            raise self.fail[name]
+
+    def read_kpis(self):
+        self._enter("read_kpis")
+        return self.kpis
+
+    def match_employees(self, key_type, values):
+        self._enter("match_employees", key_type, list(values))
+        return {
+            value: self.employees.get(value, "no active employee matches")
+            for value in values
+        }
+
+    def upsert_kpi_values(self, rows, run_id):
+        self._enter("upsert_kpi_values", rows, run_id)
+        return self._upsert(self.values, rows, lambda row: row["external_key"])
+
+    def upsert_contributions(self, rows, run_id):
+        self._enter("upsert_contributions", rows, run_id)
+        return self._upsert(
+            self.contributions,
+            rows,
+            lambda row: (row["attendance_id"], row["kpi_code"], row["post_start"]),
+        )
+
+    def _upsert(self, store, rows, key_of):
+        summary = UpsertSummary(read=len(rows))
+        for index, row in enumerate(rows):
+            if row.get("value") == -1:  # how a test makes the ERP refuse a row
+                summary.rejected.append(
+                    {"row": index, "external_key": key_of(row), "reason": "no way"}
+                )
+                continue
+            key = key_of(row)
+            if key not in store:
+                summary.created += 1
+            elif store[key] != row:
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
+            store[key] = dict(row)
+        return summary
+
+    def read_completed(self, since=None):
+        self._enter("read_completed", since)
+        return self.attendances
+
+    def comparison_group(self, attendance_id):
+        self._enter("comparison_group", attendance_id)
+        group = self.groups.get(attendance_id, [])
+        if isinstance(group, Exception):
+            raise group
+        return group
+
+    def read_kpi_values(self, employee_ids, kpi_ids, since, period_type="month"):
+        self._enter("read_kpi_values", set(employee_ids), set(kpi_ids), since)
+        return [
+            value
+            for value in self.stored_values
+            if value["employee_id"] in set(employee_ids)
+            and value["kpi_id"] in set(kpi_ids)
+            and value["period_start"] >= since
+        ]
+
+    def start_run(self, source):
+        self._enter("start_run", source)
+        run_id = len(self.runs) + 1
+        self.runs[run_id] = {"source": source, "finished": False, "error": None}
+        return run_id
+
+    def finish_run(self, run_id, error=None):
+        self._enter("finish_run", run_id, error)
+        self.runs[run_id].update(finished=True, error=error)
+
+    def run_of(self, source):
+        return [run for run in self.runs.values() if run["source"] == source]
+
+
+class FakeSource:
+    """Records given as (record_id, employee_key, date, value[, kpi_code])."""
+
+    def __init__(self, name, records=(), rejected=(), error=None, kpi="SALES_REV"):
+        self.name = name
+        self.employee_key_type = "barcode"
+        self.records = [
+            (r[0], r[1], r[2], r[3], r[4] if len(r) > 4 else kpi) for r in records
+        ]
+        self.rejected = list(rejected)
+        self.error = error
+        self.reads: list[tuple[date, date]] = []
+
+    def read(self, start, end):
+        self.reads.append((start, end))
+        if self.error:
+            raise self.error
+        rows = [
+            {
+                "source": self.name,
+                "record_id": record_id,
+                "employee_key": key,
+                "date": day,
+                "value": value,
+                "kpi_code": kpi,
+            }
+            for record_id, key, day, value, kpi in self.records
+        ]
+        return SourceBatch(
+            records=pd.DataFrame(rows, columns=RECORD_COLUMNS),
+            rejected=list(self.rejected),
+        )
+
+
+def settings_for(tmp_path, *sources: SourceConfig, **values) -> Settings:
+    return Settings(
+        odoo_url="http://erp.invalid",
+        odoo_db="db",
+        odoo_login="sync",
+        odoo_password="pw-never-logged",
+        state_path=tmp_path / "state.json",
+        sources=list(sources),
+        _env_file=None,
+        **values,
+    )
+
+
+def csv_config(name, **values) -> SourceConfig:
+    values.setdefault("kpi_code", "SALES_REV")
+    return SourceConfig(name=name, kind="csv", **values)
+
+
+def make_runner(tmp_path, erp, sources, configs=None, **values):
+    configs = configs or [csv_config(name) for name in sources]
+    settings = settings_for(tmp_path, *configs, **values)
+    return Runner(
+        settings,
+        erp,
+        SyncState.load(settings.state_path),
+        source_factory=lambda config, client: sources[config.name],
+        today=TODAY,
+    )
+
+
+def by_name(report: RunReport) -> dict[str, SourceReport]:
+    return {source.name: source for source in report.sources}
+
+
+# ----------------------------------------------------------- KPI values --
+
+
+def test_a_run_upserts_aggregated_values_and_moves_the_cursor(tmp_path):
+    erp = FakeErp()
+    source = FakeSource(
+        "sales",
+        [
+            ("r1", "B1", date(2024, 5, 3), 10.0),
+            ("r2", "B1", date(2024, 5, 20), 5.0),
+            ("r3", "B2", date(2024, 6, 2), 7.0),
+        ],
+    )
+    runner = make_runner(tmp_path, erp, {"sales": source})
+
+    report = runner.run(contributions=False)
+
+    sales = by_name(report)["sales"]
+    assert (sales.records, sales.rows, sales.created) == (3, 2, 2)
+    assert report.exit_code() == 0
+    assert erp.values["SALES_REV/11/2024-05-01/month"]["value"] == 15.0
+    assert erp.values["SALES_REV/12/2024-06-01/month"]["employee_id"] == 12
+    assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 6, 2)
+    assert erp.run_of("sales") == [{"source": "sales", "finished": True, "error": None}]
+    upsert = [call for call in erp.calls if call[0] == "upsert_kpi_values"][0]
+    assert upsert[2] == sales.erp_run_id
+
+
+def test_the_first_run_reads_from_the_configured_start(tmp_path):
+    source = FakeSource("sales")
+    config = csv_config("sales", start=date(2024, 2, 10))
+    make_runner(tmp_path, FakeErp(), {"sales": source}, [config]).run()
+    assert source.reads == [(date(2024, 2, 1), TODAY)]
+
+
+def test_without_start_nor_cursor_a_year_is_read(tmp_path):
+    source = FakeSource("sales")
+    config = csv_config("sales", period="quarter")
+    make_runner(tmp_path, FakeErp(), {"sales": source}, [config]).run()
+    assert source.reads == [(date(2023, 4, 1), TODAY)]
+
+
+def test_the_next_run_rereads_the_period_of_the_cursor_and_reports_unchanged(
+    tmp_path,
+):
+    erp = FakeErp()
+    records = [
+        ("r1", "B1", date(2024, 4, 30), 1.0),
+        ("r2", "B1", date(2024, 5, 3), 10.0),
+        ("r3", "B1", date(2024, 5, 20), 5.0),
+    ]
+    first = FakeSource("sales", records)
+    config = csv_config("sales", start=date(2024, 4, 1))
+    make_runner(tmp_path, erp, {"sales": first}, [config]).run()
+
+    second = FakeSource("sales", records)
+    report = make_runner(tmp_path, erp, {"sales": second}, [config]).run()
+
+    assert second.reads == [(date(2024, 5, 1), TODAY)]  # the cursor's month
+    sales = by_name(report)["sales"]
+    assert (sales.created, sales.updated, sales.unchanged) == (0, 0, 1)
+    assert sales.records == 2  # the April record is left to its own period
+
+
+def test_quarterly_sources_reread_the_whole_quarter(tmp_path):
+    erp = FakeErp()
+    state = SyncState(tmp_path / "state.json", {"q": date(2024, 5, 20)})
+    state.save()
+    source = FakeSource("q")
+    config = csv_config("q", period="quarter")
+    make_runner(tmp_path, erp, {"q": source}, [config]).run()
+    assert source.reads == [(date(2024, 4, 1), TODAY)]
+
+
+def test_since_overrides_the_cursor_without_moving_it_back(tmp_path):
+    SyncState(tmp_path / "state.json", {"sales": date(2024, 6, 1)}).save()
+    source = FakeSource("sales", [("r1", "B1", date(2024, 1, 5), 3.0)])
+    runner = make_runner(tmp_path, FakeErp(), {"sales": source})
+
+    runner.run(since=date(2024, 1, 15))
+
+    assert source.reads == [(date(2024, 1, 1), TODAY)]
+    assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 6, 1)
+
+
+def test_unknown_employees_and_kpis_are_rejected_while_the_rest_goes_through(
+    tmp_path,
+):
+    erp = FakeErp()
+    source = FakeSource(
+        "sales",
+        [
+            ("r1", "B1", date(2024, 5, 3), 10.0),
+            ("r2", "NOBODY", date(2024, 5, 3), 10.0),
+            ("r3", "B2", date(2024, 5, 3), 1.0, "NO_SUCH_KPI"),
+        ],
+        rejected=[Rejection("sales", "r4", "sales.csv line 5: non-numeric value")],
+    )
+    report = make_runner(tmp_path, erp, {"sales": source}).run()
+
+    sales = by_name(report)["sales"]
+    reasons = {r.record_id: r.reason for r in sales.rejected}
+    assert reasons == {
+        "r4": "sales.csv line 5: non-numeric value",
+        "r2": "employee barcode 'NOBODY': no active employee matches",
+        "r3": "unknown KPI code NO_SUCH_KPI",
+    }
+    assert list(erp.values) == ["SALES_REV/11/2024-05-01/month"]
+    assert sales.records == 4
+    assert report.exit_code() == 1
+    matched = [call for call in erp.calls if call[0] == "match_employees"]
+    assert matched == [("match_employees", "barcode", ["B1", "NOBODY", "B2"])]
+
+
+def test_rows_the_erp_refuses_are_reported_with_its_reason(tmp_path):
+    source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), -1)])
+    report = make_runner(tmp_path, FakeErp(), {"sales": source}).run()
+    (rejection,) = by_name(report)["sales"].rejected
+    assert rejection.record_id == "SALES_REV/11/2024-05-01/month"
+    assert rejection.reason == "refused by the ERP (row 0): no way"
+
+
+def test_records_outside_the_window_are_left_out(tmp_path):
+    erp = FakeErp()
+    source = FakeSource(
+        "sales",
+        [
+            ("old", "B1", date(2023, 12, 31), 100.0),
+            ("ok", "B1", date(2024, 1, 2), 1.0),
+            ("future", "B1", date(2024, 7, 1), 100.0),
+        ],
+    )
+    config = csv_config("sales", start=date(2024, 1, 1))
+    make_runner(tmp_path, erp, {"sales": source}, [config]).run()
+    assert {k: v["value"] for k, v in erp.values.items()} == {
+        "SALES_REV/11/2024-01-01/month": 1.0
+    }
+    assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 1, 2)
+
+
+def test_a_failing_source_never_stops_the_others(tmp_path):
+    erp = FakeErp()
+    sources = {
+        "broken": FakeSource("broken", error=SourceError("file sales.csv not found")),
+        "crashing": FakeSource("crashing", error=ZeroDivisionError("boom")),
+        "good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)]),
+    }
+    report = make_runner(tmp_path, erp, sources).run()
+
+    reports = by_name(report)
+    assert reports["broken"].error == "file sales.csv not found"
+    assert reports["crashing"].error == "ZeroDivisionError: boom"
+    assert reports["good"].ok and reports["good"].created == 1
+    assert report.failed_sources == ["broken", "crashing"]
+    assert report.exit_code() == 1
+    assert erp.run_of("broken")[0]["error"] == "file sales.csv not found"
+    assert erp.run_of("good")[0]["error"] is None
+    state = SyncState.load(tmp_path / "state.json")
+    assert state.cursor("broken") is None
+    assert state.cursor("good") == date(2024, 5, 3)
+
+
+def test_the_cursor_moves_only_after_the_upsert_succeeded(tmp_path):
+    erp = FakeErp()
+    erp.fail["upsert_kpi_values"] = ErpFault("constraint violated")
+    source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), 10.0)])
+
+    report = make_runner(tmp_path, erp, {"sales": source}).run(contributions=False)
+
+    assert by_name(report)["sales"].error == "constraint violated"
+    assert erp.run_of("sales")[0] == {
+        "source": "sales",
+        "finished": True,
+        "error": "constraint violated",
+    }
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_an_unreachable_erp_during_a_source_exits_3(tmp_path):
+    erp = FakeErp()
+    erp.fail["match_employees"] = ErpUnavailable("cannot reach erp: timed out")
+    source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), 10.0)])
+    report = make_runner(tmp_path, erp, {"sales": source}).run(contributions=False)
+    assert by_name(report)["sales"].erp_failed
+    assert report.exit_code() == 3
+
+
+def test_a_source_error_caused_by_the_erp_counts_as_the_erp(tmp_path):
+    try:
+        raise ErpUnavailable("down")
+    except ErpUnavailable as cause:
+        try:
+            raise SourceError("cannot read sale.order") from cause
+        except SourceError as error:
+            wrapped = error
+    source = FakeSource("erp_sales", error=wrapped)
+    report = make_runner(tmp_path, FakeErp(), {"erp_sales": source}).run()
+    assert report.exit_code() == 3
+
+
+def test_when_the_erp_refuses_the_login_nothing_runs(tmp_path):
+    erp = FakeErp()
+    erp.fail["read_kpis"] = AuthenticationError("wrong login or password")
+    source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), 10.0)])
+
+    report = make_runner(tmp_path, erp, {"sales": source}).run()
+
+    assert report.error == "cannot read the KPIs from the ERP: wrong login or password"
+    assert report.sources == []
+    assert source.reads == []
+    assert report.exit_code() == 3
+
+
+def test_an_odoo_error_reading_the_kpis_is_a_failed_run_not_an_erp_outage(
+    tmp_path,
+):
+    erp = FakeErp()
+    erp.fail["read_kpis"] = ErpFault("Object trainlink.kpi doesn't exist")
+    report = make_runner(tmp_path, erp, {"a": FakeSource("a")}).run()
+    assert report.error.endswith("doesn't exist")
+    assert report.exit_code() == 1
+
+
+def test_start_run_failing_is_reported_for_that_source(tmp_path):
+    erp = FakeErp()
+    erp.fail["start_run"] = ErpUnavailable("down")
+    source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), 10.0)])
+    report = make_runner(tmp_path, erp, {"sales": source}).run(contributions=False)
+    assert by_name(report)["sales"].error == "down"
+    assert source.reads == []
+
+
+def test_only_the_named_sources_run(tmp_path):
+    sources = {"a": FakeSource("a"), "b": FakeSource("b")}
+    report = make_runner(tmp_path, FakeErp(), sources).run(
+        only=["b"], contributions=False
+    )
+    assert [s.name for s in report.sources] == ["b"]
+    assert sources["a"].reads == []
+
+
+def test_a_stop_request_ends_the_run_between_sources(tmp_path):
+    stop = threading.Event()
+
+    class StoppingSource(FakeSource):
+        def read(self, start, end):
+            stop.set()
+            return super().read(start, end)
+
+    sources = {"a": StoppingSource("a"), "b": FakeSource("b")}
+    runner = make_runner(tmp_path, FakeErp(), sources)
+    runner.stop = stop
+
+    report = runner.run()
+
+    assert report.stopped
+    assert [s.name for s in report.sources] == ["a"]
+    assert sources["b"].reads == []
+
+
+def test_logs_are_structured_with_the_run_id_and_never_hold_the_password(
+    tmp_path, caplog
+):
+    caplog.set_level(logging.INFO)
+    source = FakeSource(
+        "sales",
+        [("r1", "B1", date(2024, 5, 3), 10.0), ("r2", "NOBODY", date(2024, 5, 3), 1)],
+    )
+    report = make_runner(tmp_path, FakeErp(), {"sales": source}).run()
+
+    summaries = [
+        r for r in caplog.records if getattr(r, "event", "") == "source_summary"
+    ]
+    sales = [r for r in summaries if r.fields["source"] == "sales"][0]
+    assert sales.fields["created"] == 1
+    assert sales.fields["rejected"] == 1
+    assert "source_summary source=sales" in sales.getMessage()
+    rejected = [r for r in caplog.records if getattr(r, "event", "") == "rejected"]
+    assert rejected[0].fields["reason"].startswith("employee barcode 'NOBODY'")
+    assert "pw-never-logged" not in caplog.text
+    assert [r for r in caplog.records if getattr(r, "event", "") == "run_end"]
+    assert report.run_id
+
+
+def test_run_id_is_on_every_record_of_the_run(tmp_path):
+    from sync_worker.cli import RunIdFilter
+
+    seen = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            seen.append(record.run_id)
+
+    handler = Capture()
+    handler.addFilter(RunIdFilter())
+    logger = logging.getLogger("sync_worker")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        report = make_runner(tmp_path, FakeErp(), {"a": FakeSource("a")}).run()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    assert seen and set(seen) == {report.run_id}
+
+
+# -------------------------------------------------------- contributions --
+
+
+def monthly(employee_id, kpi_id, values: dict[str, float]) -> list[dict]:
+    return [
+        {
+            "employee_id": employee_id,
+            "kpi_id": kpi_id,
+            "period_start": date.fromisoformat(f"{month}-01"),
+            "value": value,
+        }
+        for month, value in values.items()
+    ]
+
+
+def contribution_erp() -> FakeErp:
+    """Employee 11 completed a SALES_REV course on 2024-02-10: baseline
+    November-January, post March-May (today is 2024-06-15); employee 12 is
+    the peer."""
+    erp = FakeErp()
+    erp.attendances = [
+        {
+            "attendance_id": 5,
+            "employee_id": 11,
+            "department_id": 1,
+            "course_id": 1,
+            "company_id": 1,
+            "completion_date": "2024-02-10",
+            "baseline_window_months": 3,
+            "kpi_window_months": 3,
+            "kpi_codes": ["SALES_REV"],
+        },
+        {
+            "attendance_id": 6,
+            "employee_id": 13,
+            "completion_date": "2024-02-10",
+            "baseline_window_months": 3,
+            "kpi_window_months": 3,
+            "kpi_codes": ["NOT_A_KPI_HERE"],
+        },
+    ]
+    erp.groups = {5: [12]}
+    erp.stored_values = [
+        *monthly(
+            11,
+            1,
+            {"2023-11": 100, "2023-12": 100, "2024-01": 100}
+            | {"2024-03": 130, "2024-04": 130, "2024-05": 130},
+        ),
+        *monthly(
+            12,
+            1,
+            {"2023-11": 100, "2023-12": 100, "2024-01": 100}
+            | {"2024-03": 110, "2024-04": 110, "2024-05": 110},
+        ),
+    ]
+    return erp
+
+
+def test_contributions_are_measured_from_the_stored_values(tmp_path):
+    erp = contribution_erp()
+    report = make_runner(tmp_path, erp, {}).run()
+
+    contributions = by_name(report)[CONTRIBUTIONS]
+    assert contributions.ok and contributions.created == 1
+    assert contributions.records == 1  # the attendance with a known KPI
+    (row,) = erp.contributions.values()
+    assert row["attendance_id"] == 5
+    assert row["baseline_value"] == 100 and row["post_value"] == 130
+    assert row["baseline_points"] == 3 and row["post_points"] == 3
+    assert row["peer_lift"] == pytest.approx(10.0)
+    assert (row["post_start"], row["post_end"]) == ("2024-03-01", "2024-05-31")
+    read = [call for call in erp.calls if call[0] == "read_kpi_values"][0]
+    assert read[1:] == ("read_kpi_values", {11, 12}, {1}, date(2023, 11, 1))[1:]
+    assert [c for c in erp.calls if c[0] == "read_completed"][0][1] == date(2022, 6, 1)
+    assert erp.run_of(CONTRIBUTIONS)[0]["finished"]
+
+
+def test_thin_contributions_are_held_back_until_min_points(tmp_path):
+    erp = contribution_erp()
+    erp.stored_values = [
+        v
+        for v in erp.stored_values
+        if v["employee_id"] != 11 or v["period_start"] <= date(2024, 3, 1)
+    ]  # one post month only
+    report = make_runner(tmp_path, erp, {}, min_points=2).run()
+    contributions = by_name(report)[CONTRIBUTIONS]
+    assert contributions.held_back == 1
+    assert erp.contributions == {}
+    assert report.exit_code() == 0
+
+    report = make_runner(tmp_path, erp, {}, min_points=1).run()
+    assert by_name(report)[CONTRIBUTIONS].created == 1
+
+
+def test_an_attendance_without_comparison_group_is_rejected_alone(tmp_path):
+    erp = contribution_erp()
+    erp.attendances.append(dict(erp.attendances[0], attendance_id=7))
+    erp.groups[7] = ErpFault("attendance 7 is not completed")
+    report = make_runner(tmp_path, erp, {}).run()
+    contributions = by_name(report)[CONTRIBUTIONS]
+    assert [r.reason for r in contributions.rejected] == [
+        "attendance 7 is not completed"
+    ]
+    assert contributions.created == 1
+
+
+def test_a_failing_contribution_step_is_reported(tmp_path):
+    erp = contribution_erp()
+    erp.fail["upsert_contributions"] = ErpFault("boom")
+    report = make_runner(tmp_path, erp, {}).run()
+    assert by_name(report)[CONTRIBUTIONS].error == "boom"
+    assert erp.run_of(CONTRIBUTIONS)[0]["error"] == "boom"
+    assert report.exit_code() == 1
+
+
+def test_exit_codes():
+    from datetime import datetime
+
+    def report(*sources, **values):
+        return RunReport("r", datetime.now(), sources=list(sources), **values)
+
+    assert report(SourceReport("a")).exit_code() == 0
+    assert report(SourceReport("a", held_back=3)).exit_code() == 0
+    rejected = SourceReport("a", rejected=[Rejection("a", "1", "bad")])
+    assert report(rejected).exit_code() == 1
+    assert report(SourceReport("a", error="x")).exit_code() == 1
+    failed = SourceReport("a", error="x", erp_failed=True)
+    assert report(rejected, failed).exit_code() == 3
+    assert report(error="no login", erp_failed=True).exit_code() == 3
+
+
+# ------------------------------------------- end to end, against real Odoo --
+
+
+def months_back(day: date, months: int, on_day: int = 1) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, on_day)
+
+
+@pytest.fixture(scope="module")
+def world(odoo_server):
+    """KPIs, a department with a trainee, a peer and a third employee, and a
+    completed course four months ago, created by the administrator."""
+    from sync_worker.odoo import JsonRpcTransport
+
+    admin = odoo_server.admin()
+    kpi = {
+        code: admin.call(
+            "trainlink.kpi",
+            "create",
+            {"code": code, "name": code, "aggregation": how, "direction": "higher"},
+        )
+        for code, how in [("E2E_REV", "sum"), ("E2E_UNITS", "sum")]
+    }
+    department = admin.call("hr.department", "create", {"name": "E2E Sales"})
+    employee = {
+        badge: admin.call(
+            "hr.employee",
+            "create",
+            {
+                "name": f"Employee {badge}",
+                "barcode": badge,
+                "department_id": department,
+            },
+        )
+        for badge in ("E2ETRAINEE", "E2EPEER", "E2EOTHER")
+    }
+    admin.call("hr.employee", "write", [employee["E2EOTHER"]], {"department_id": False})
+    course = admin.call(
+        "trainlink.course",
+        "create",
+        {
+            "name": "E2E Selling",
+            "job_family": "sales",
+            "baseline_window_months": 3,
+            "kpi_window_months": 3,
+            "module_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Closing",
+                        "kpi_line_ids": [(0, 0, {"kpi_id": kpi["E2E_REV"]})],
+                    },
+                )
+            ],
+        },
+    )
+    completion = months_back(date.today(), 4, on_day=11)
+    session = admin.call(
+        "trainlink.session",
+        "create",
+        {
+            "course_id": course,
+            "date_start": completion.replace(day=10).isoformat(),
+            "date_end": completion.isoformat(),
+        },
+    )
+    attendance = admin.call(
+        "trainlink.attendance",
+        "create",
+        {
+            "session_id": session,
+            "employee_id": employee["E2ETRAINEE"],
+            "exam_score": 90.0,
+        },
+    )
+    # These actions return None, which only JSON-RPC carries.
+    actions = JsonRpcTransport(odoo_server.url, odoo_server.db, "admin", "admin")
+    actions.call("trainlink.attendance", "action_mark_present", [attendance])
+    actions.call("trainlink.attendance", "action_complete", [attendance])
+    return {
+        "admin": admin,
+        "kpi": kpi,
+        "employee": employee,
+        "attendance": attendance,
+        "completion": completion,
+    }
+
+
+def e2e_settings(odoo_server, tmp_path, csv_path, name, **values) -> Settings:
+    source = SourceConfig(
+        name=name,
+        kind="csv",
+        kpi_column="kpi",
+        start=values.pop("start", date(2020, 1, 1)),
+        options={"path": str(csv_path)},
+        columns={
+            "record_id": "id",
+            "employee_key": "badge",
+            "date": "day",
+            "value": "amount",
+        },
+    )
+    return Settings(
+        odoo_url=odoo_server.url,
+        odoo_db=odoo_server.db,
+        odoo_login=odoo_server.sync_login,
+        odoo_password=odoo_server.sync_password,
+        state_path=tmp_path / "state.json",
+        sources=[source],
+        _env_file=None,
+        **values,
+    )
+
+
+def write_csv(path, rows) -> None:
+    lines = ["id,badge,day,amount,kpi"]
+    lines += [",".join(str(cell) for cell in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def run_real(settings: Settings, **options) -> RunReport:
+    from sync_worker.odoo import connect
+
+    state = SyncState.load(settings.state_path)
+    return Runner(settings, connect(settings), state).run(**options)
+
+
+def stored_values(world, source):
+    return {
+        row["external_key"]: row["value"]
+        for row in world["admin"].search_read(
+            "trainlink.kpi.value", [("source", "=", source)], ["external_key", "value"]
+        )
+    }
+
+
+@pytest.mark.odoo
+def test_e2e_values_land_in_odoo_and_a_rerun_reports_unchanged(
+    odoo_server, world, tmp_path
+):
+    other = world["employee"]["E2EOTHER"]
+    csv_path = tmp_path / "units.csv"
+    write_csv(
+        csv_path,
+        [
+            ("u1", "E2EOTHER", "2024-01-05", 10, "E2E_UNITS"),
+            ("u2", "e2eother", "2024-01-25", 5.5, "e2e_units"),
+            ("u3", "E2EOTHER", "2024-02-03", 7, "E2E_UNITS"),
+        ],
+    )
+    settings = e2e_settings(odoo_server, tmp_path, csv_path, "e2e_units", batch_size=1)
+
+    first = run_real(settings, contributions=False)
+
+    assert first.exit_code() == 0, first
+    (source,) = first.sources
+    assert (source.records, source.created, source.unchanged) == (3, 2, 0)
+    assert stored_values(world, "e2e_units") == {
+        f"E2E_UNITS/{other}/2024-01-01/month": 15.5,
+        f"E2E_UNITS/{other}/2024-02-01/month": 7.0,
+    }
+    (erp_run,) = world["admin"].search_read(
+        "trainlink.sync.run",
+        [("id", "=", source.erp_run_id)],
+        ["source", "state", "created_count", "read_count"],
+    )
+    assert erp_run["source"] == "e2e_units"
+    assert erp_run["state"] == "done"
+    assert erp_run["created_count"] == 2
+
+    # Re-run everything from the start: nothing changes, nothing is written.
+    again = run_real(settings, contributions=False, since=date(2024, 1, 1))
+    (source,) = again.sources
+    assert (source.created, source.updated, source.unchanged) == (0, 0, 2)
+    assert again.exit_code() == 0
+
+    # A corrected figure is an update of the same record.
+    write_csv(csv_path, [("u3", "E2EOTHER", "2024-02-03", 8, "E2E_UNITS")])
+    (source,) = run_real(settings, contributions=False).sources
+    assert (source.created, source.updated) == (0, 1)
+    assert (
+        stored_values(world, "e2e_units")[f"E2E_UNITS/{other}/2024-02-01/month"] == 8.0
+    )
+
+
+@pytest.mark.odoo
+def test_e2e_bad_rows_are_rejected_with_their_reason_and_good_rows_go_through(
+    odoo_server, world, tmp_path
+):
+    csv_path = tmp_path / "mixed.csv"
+    write_csv(
+        csv_path,
+        [
+            ("m1", "E2EOTHER", "2024-03-05", 4, "E2E_UNITS"),
+            ("m2", "E2EOTHER", "2024-03-06", "four", "E2E_UNITS"),
+            ("m3", "NOBODY42", "2024-03-07", 4, "E2E_UNITS"),
+            ("m4", "E2EOTHER", "2024-03-08", 4, "NO_SUCH_KPI"),
+        ],
+    )
+    settings = e2e_settings(odoo_server, tmp_path, csv_path, "e2e_mixed")
+
+    report = run_real(settings, contributions=False)
+
+    (source,) = report.sources
+    assert source.ok
+    reasons = {r.record_id: r.reason for r in source.rejected}
+    assert reasons["m2"] == "mixed.csv line 3: non-numeric value 'four'"
+    assert reasons["m3"] == (
+        "employee barcode 'NOBODY42': no active employee of your companies matches"
+    )
+    assert reasons["m4"] == "unknown KPI code NO_SUCH_KPI"
+    assert len(reasons) == 3
+    other = world["employee"]["E2EOTHER"]
+    assert stored_values(world, "e2e_mixed") == {
+        f"E2E_UNITS/{other}/2024-03-01/month": 4.0
+    }
+    assert report.exit_code() == 1
+
+
+@pytest.mark.odoo
+def test_e2e_contribution_of_a_completed_training_is_measured(
+    odoo_server, world, tmp_path
+):
+    completion = world["completion"]
+    rows = []
+    for offset, trainee, peer in [
+        (-3, 100, 100),
+        (-2, 100, 100),
+        (-1, 100, 100),
+        (1, 130, 110),
+        (2, 130, 110),
+        (3, 130, 110),
+    ]:
+        day = months_back(completion, -offset, on_day=15)
+        rows.append((f"t{offset}", "E2ETRAINEE", day, trainee, "E2E_REV"))
+        rows.append((f"p{offset}", "E2EPEER", day, peer, "E2E_REV"))
+    csv_path = tmp_path / "revenue.csv"
+    write_csv(csv_path, rows)
+    settings = e2e_settings(
+        odoo_server,
+        tmp_path,
+        csv_path,
+        "e2e_revenue",
+        start=months_back(completion, 3),
+    )
+
+    report = run_real(settings)
+
+    assert report.exit_code() == 0, report
+    revenue, contributions = report.sources
+    assert revenue.created == 12
+    assert contributions.name == CONTRIBUTIONS and contributions.created == 1
+    (measured,) = world["admin"].search_read(
+        "trainlink.contribution",
+        [("attendance_id", "=", world["attendance"])],
+        [
+            "baseline_value",
+            "post_value",
+            "peer_lift",
+            "baseline_points",
+            "post_points",
+            "post_start",
+            "post_end",
+        ],
+    )
+    assert measured["baseline_value"] == 100.0
+    assert measured["post_value"] == 130.0
+    assert measured["peer_lift"] == pytest.approx(10.0)
+    assert (measured["baseline_points"], measured["post_points"]) == (3, 3)
+    assert measured["post_start"] == months_back(completion, -1).isoformat()
+
+    again = run_real(settings)
+    assert again.sources[1].unchanged == 1
+    assert again.sources[1].created == again.sources[1].updated == 0
+
+
+@pytest.mark.odoo
+def test_e2e_jsonrpc_transport(odoo_server, world, tmp_path):
+    csv_path = tmp_path / "json.csv"
+    write_csv(csv_path, [("j1", "E2EOTHER", "2024-04-05", 3, "E2E_UNITS")])
+    settings = e2e_settings(
+        odoo_server, tmp_path, csv_path, "e2e_json", odoo_transport="jsonrpc"
+    )
+    report = run_real(settings, contributions=False)
+    assert report.exit_code() == 0, report
+    assert report.sources[0].created == 1
+    other = world["employee"]["E2EOTHER"]
+    assert stored_values(world, "e2e_json") == {
+        f"E2E_UNITS/{other}/2024-04-01/month": 3.0
+    }
