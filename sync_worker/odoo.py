@@ -676,10 +676,20 @@ class ErpClient:
     def start_run(self, source: str) -> int:
         return self.transport.call(SYNC_RUN_MODEL, "api_start", source)
 
-    def finish_run(self, run_id: int, error: str | None = None) -> None:
-        answer = self.transport.call(
-            SYNC_RUN_MODEL, "api_finish", run_id, error or False
-        )
+    def finish_run(
+        self, run_id: int, error: str | None = None, rejections: list | None = None
+    ) -> None:
+        """Close the ERP's run log; `rejections` are the rows the worker itself
+        refused (objects with record_id and reason), so IT sees them there."""
+        args = [run_id, error or False]
+        if rejections:
+            args.append(
+                [
+                    {"record_id": r.record_id or False, "reason": r.reason}
+                    for r in rejections
+                ]
+            )
+        answer = self.transport.call(SYNC_RUN_MODEL, "api_finish", *args)
         if isinstance(answer, dict) and not answer.get("ok", True):
             log_event(
                 log,

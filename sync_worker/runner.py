@@ -72,6 +72,8 @@ class SourceReport:
     unchanged: int = 0
     held_back: int = 0  # contributions with too few data points to send yet
     rejected: list[Rejection] = field(default_factory=list)
+    # The part of `rejected` the ERP refused (already in its run log).
+    erp_rejected: list[Rejection] = field(default_factory=list)
     cursor: date | None = None
     error: str | None = None
     erp_failed: bool = False  # the ERP was unreachable or refused the login
@@ -86,14 +88,20 @@ class SourceReport:
         self.updated += summary.updated
         self.unchanged += summary.unchanged
         for rejection in summary.rejected:
-            self.rejected.append(
-                Rejection(
-                    self.name,
-                    rejection.get("external_key") or None,
-                    f"refused by the ERP (row {rejection.get('row')}): "
-                    f"{rejection.get('reason')}",
-                )
+            refused = Rejection(
+                self.name,
+                rejection.get("external_key") or None,
+                f"refused by the ERP (row {rejection.get('row')}): "
+                f"{rejection.get('reason')}",
             )
+            self.rejected.append(refused)
+            self.erp_rejected.append(refused)
+
+    @property
+    def worker_rejected(self) -> list[Rejection]:
+        """Rows the worker refused itself, which the ERP has not seen."""
+        refused_by_erp = {id(r) for r in self.erp_rejected}
+        return [r for r in self.rejected if id(r) not in refused_by_erp]
 
 
 @dataclass
@@ -428,7 +436,11 @@ class Runner:
 
     def _finish_erp_run(self, report: SourceReport, error: BaseException | None):
         try:
-            self.erp.finish_run(report.erp_run_id, report.error if error else None)
+            self.erp.finish_run(
+                report.erp_run_id,
+                report.error if error else None,
+                report.worker_rejected,
+            )
         except ErpError as exc:
             log_event(
                 log,

@@ -120,9 +120,11 @@ class FakeErp:
         self.runs[run_id] = {"source": source, "finished": False, "error": None}
         return run_id
 
-    def finish_run(self, run_id, error=None):
+    def finish_run(self, run_id, error=None, rejections=None):
         self._enter("finish_run", run_id, error)
-        self.runs[run_id].update(finished=True, error=error)
+        self.runs[run_id].update(
+            finished=True, error=error, rejections=list(rejections or [])
+        )
 
     def run_of(self, source):
         return [run for run in self.runs.values() if run["source"] == source]
@@ -219,7 +221,9 @@ def test_a_run_upserts_aggregated_values_and_moves_the_cursor(tmp_path):
     assert erp.values["SALES_REV/11/2024-05-01/month"]["value"] == 15.0
     assert erp.values["SALES_REV/12/2024-06-01/month"]["employee_id"] == 12
     assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 6, 2)
-    assert erp.run_of("sales") == [{"source": "sales", "finished": True, "error": None}]
+    assert erp.run_of("sales") == [
+        {"source": "sales", "finished": True, "error": None, "rejections": []}
+    ]
     upsert = [call for call in erp.calls if call[0] == "upsert_kpi_values"][0]
     assert upsert[2] == sales.erp_run_id
 
@@ -308,14 +312,20 @@ def test_unknown_employees_and_kpis_are_rejected_while_the_rest_goes_through(
     assert report.exit_code() == 1
     matched = [call for call in erp.calls if call[0] == "match_employees"]
     assert matched == [("match_employees", "barcode", ["B1", "NOBODY", "B2"])]
+    # The ERP never saw these rows: they go to its run log with the run's end.
+    (run,) = erp.run_of("sales")
+    assert {r.record_id for r in run["rejections"]} == {"r2", "r3", "r4"}
 
 
 def test_rows_the_erp_refuses_are_reported_with_its_reason(tmp_path):
+    erp = FakeErp()
     source = FakeSource("sales", [("r1", "B1", date(2024, 5, 3), -1)])
-    report = make_runner(tmp_path, FakeErp(), {"sales": source}).run()
+    report = make_runner(tmp_path, erp, {"sales": source}).run()
     (rejection,) = by_name(report)["sales"].rejected
     assert rejection.record_id == "SALES_REV/11/2024-05-01/month"
     assert rejection.reason == "refused by the ERP (row 0): no way"
+    (run,) = erp.run_of("sales")
+    assert run["rejections"] == [], "already in the ERP's run log"
 
 
 def test_records_outside_the_window_are_left_out(tmp_path):
@@ -370,6 +380,7 @@ def test_the_cursor_moves_only_after_the_upsert_succeeded(tmp_path):
         "source": "sales",
         "finished": True,
         "error": "constraint violated",
+        "rejections": [],
     }
     assert not (tmp_path / "state.json").exists()
 
@@ -853,6 +864,14 @@ def test_e2e_bad_rows_are_rejected_with_their_reason_and_good_rows_go_through(
         f"E2E_UNITS/{other}/2024-03-01/month": 4.0
     }
     assert report.exit_code() == 1
+    (run,) = world["admin"].search_read(
+        "trainlink.sync.run",
+        [("id", "=", source.erp_run_id)],
+        ["rejected_count", "rejection_log", "state"],
+    )
+    assert run["state"] == "done"
+    assert run["rejected_count"] == 3
+    assert "NOBODY42" in run["rejection_log"]
 
 
 @pytest.mark.odoo

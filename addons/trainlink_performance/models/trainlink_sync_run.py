@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 
 SYNC_GROUP = "trainlink_performance.group_trainlink_sync"
+# Lines of worker rejections kept in a run log; the count stays exact.
+MAX_LOGGED_REJECTIONS = 1000
 
 
 class TrainlinkSyncRun(models.Model):
@@ -69,17 +71,34 @@ class TrainlinkSyncRun(models.Model):
         return self.create({"source": str(source)}).id
 
     @api.model
-    def api_finish(self, run_id, error=None):
-        """Close a run, failed when the worker reports an error."""
+    def api_finish(self, run_id, error=None, rejections=None):
+        """Close a run, failed when the worker reports an error.
+
+        `rejections`: rows the worker itself refused before sending anything
+        (unparseable, unknown employee key...), as [{"record_id", "reason"}],
+        so IT sees them in the run log beside the ones the API refused.
+        """
         self.env["trainlink.kpi.value"]._check_sync_access()
         run = self.browse(int(run_id)).exists()
         if not run:
             return {"ok": False, "reason": _("Unknown sync run %(id)s.", id=run_id)}
+        lines = []
+        for rejection in (rejections or [])[:MAX_LOGGED_REJECTIONS]:
+            if isinstance(rejection, dict):
+                lines.append(
+                    _(
+                        "worker, %(key)s: %(reason)s",
+                        key=rejection.get("record_id") or "-",
+                        reason=rejection.get("reason") or "-",
+                    )
+                )
         run.write(
             {
                 "finished": fields.Datetime.now(),
                 "state": "failed" if error else "done",
                 "error": error or False,
+                "rejected_count": run.rejected_count + len(rejections or []),
+                "rejection_log": "\n".join(filter(None, [run.rejection_log, *lines])),
             }
         )
         return {"ok": True}

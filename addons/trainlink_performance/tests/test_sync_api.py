@@ -225,3 +225,21 @@ class TestSyncApi(TrainlinkCase):
     def test_compact_batch_without_rows_is_refused(self):
         with self.assertRaisesRegex(UserError, "list of columns and a list of rows"):
             self.Value.api_upsert({"columns": ["source"], "rows": "nope"})
+
+    def test_rows_the_worker_refused_join_the_run_log_at_finish(self):
+        Run = self.env["trainlink.sync.run"].with_user(self.user_sync)
+        run_id = Run.api_start("crm")
+        self.Value.api_upsert([self._row("BAD", kpi_code="NOPE")], run_id)
+        Run.api_finish(
+            run_id,
+            None,
+            [
+                {"record_id": "r7", "reason": "sales.csv line 8: bad date"},
+                {"record_id": False, "reason": "no employee matches badge X"},
+            ],
+        )
+        run = Run.browse(run_id)
+        self.assertEqual(run.rejected_count, 3)
+        self.assertIn("worker, r7: sales.csv line 8: bad date", run.rejection_log)
+        self.assertIn("worker, -: no employee matches badge X", run.rejection_log)
+        self.assertIn("row 0 (BAD): unknown KPI code NOPE", run.rejection_log)
