@@ -218,12 +218,46 @@ class TrainlinkKpiValue(models.Model):
         employees = self._employees_by_id(rows)
         kpis = self._kpis_by_company_code()
         allowed_companies = set(self.env.companies.ids)
+        foreign_keys = self._keys_of_other_companies(rows)
+
+        def validate(row):
+            vals, reason = self._validate_row(row, employees, kpis, allowed_companies)
+            if vals and (vals["source"], vals["external_key"]) in foreign_keys:
+                return None, _("this key is already used in another company")
+            return vals, reason
+
         return self._split_rows(
             rows,
-            lambda row: self._validate_row(row, employees, kpis, allowed_companies),
+            validate,
             lambda vals: (vals["source"], vals["external_key"]),
             lambda row: isinstance(row, dict) and row.get("external_key") or False,
         )
+
+    def _keys_of_other_companies(self, rows):
+        """(source, key) pairs of the batch stored in companies the caller
+        does not work in: such rows are refused instead of failing the call
+        on the unique constraint."""
+        pairs = {
+            (row["source"].strip(), row["external_key"].strip())
+            for row in rows
+            if isinstance(row, dict)
+            and isinstance(row.get("source"), str)
+            and isinstance(row.get("external_key"), str)
+        }
+        if not pairs:
+            return set()
+        self.flush_model(["source", "external_key", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT source, external_key FROM trainlink_kpi_value
+                    WHERE company_id NOT IN %s AND source IN %s
+                      AND external_key IN %s""",
+                tuple(self.env.companies.ids),
+                tuple({source for source, _key in pairs}),
+                tuple({key for _source, key in pairs}),
+            )
+        )
+        return set(self.env.cr.fetchall()) & pairs
 
     def _split_rows(self, rows, validate, key_of, row_key):
         """Validate each row: (values of the good rows, rejections).

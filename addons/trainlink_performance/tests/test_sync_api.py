@@ -243,3 +243,38 @@ class TestSyncApi(TrainlinkCase):
         self.assertIn("worker, r7: sales.csv line 8: bad date", run.rejection_log)
         self.assertIn("worker, -: no employee matches badge X", run.rejection_log)
         self.assertIn("row 0 (BAD): unknown KPI code NOPE", run.rejection_log)
+
+    def test_key_used_in_another_company_is_refused_not_overwritten(self):
+        other = self.env["res.company"].create({"name": "TL Other Co"})
+        stranger = self.env["hr.employee"].create(
+            {"name": "Stranger", "company_id": other.id}
+        )
+        kpi = self.env["trainlink.kpi"].create(
+            {"code": "TL_REV", "name": "Revenue", "company_id": other.id}
+        )
+        theirs = self.env["trainlink.kpi.value"].create(
+            {
+                "employee_id": stranger.id,
+                "kpi_id": kpi.id,
+                "company_id": other.id,
+                "period_start": "2026-01-01",
+                "period_end": "2026-01-31",
+                "value": 7.0,
+                "source": "crm",
+                "external_key": "SHARED",
+            }
+        )
+        result = self.Value.api_upsert([self._row("SHARED"), self._row("MINE")])
+        self.assertEqual(result["created"], 1)
+        self.assertEqual(
+            result["rejected"],
+            [
+                {
+                    "row": 0,
+                    "external_key": "SHARED",
+                    "reason": "this key is already used in another company",
+                }
+            ],
+        )
+        self.assertEqual(theirs.value, 7.0)
+        self.assertEqual(theirs.employee_id, stranger)
