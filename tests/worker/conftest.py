@@ -112,6 +112,34 @@ def _drop_database(db: str) -> None:
     )
 
 
+def start_odoo(common: list[str], work: Path):
+    """Serve the database `common` names on a free port, once it answers:
+    (url, process, log path)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = work / "server.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [*common, f"--http-port={port}", "--workers=0"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    _wait_until_up(url, process, log_path)
+    return url, process, log_path
+
+
+def stop_odoo(process: subprocess.Popen | None, db: str) -> None:
+    """Stop the server (when it was started) and drop its database."""
+    if process is not None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+    _drop_database(db)
+
+
 @pytest.fixture(scope="session")
 def odoo_server(tmp_path_factory):
     odoo_bin = find_odoo_bin()
@@ -157,16 +185,7 @@ def odoo_server(tmp_path_factory):
             )
         if installed.returncode:
             pytest.fail(f"installing {ADDON} failed:\n{_log_tail(install_log)}")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        server_log = work / "server.log"
-        with server_log.open("w") as log:
-            process = subprocess.Popen(
-                [*common, f"--http-port={port}", "--workers=0"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        _wait_until_up(url, process, server_log)
+        url, process, server_log = start_odoo(common, work)
         server = OdooServer(
             url=url,
             db=db,
@@ -179,14 +198,7 @@ def odoo_server(tmp_path_factory):
         _create_sync_user(server)
         yield server
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-        _drop_database(db)
+        stop_odoo(process, db)
 
 
 def _create_sync_user(server: OdooServer) -> int:

@@ -13,7 +13,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import _drop_database, _wait_until_up, find_odoo_bin, free_port
+from conftest import find_odoo_bin, free_port, start_odoo, stop_odoo
 from conftest_sources import reasons, records_as_tuples, source_config
 
 from sync_worker.odoo import (
@@ -291,26 +291,10 @@ def sales_odoo(tmp_path_factory):
             pytest.skip("this Odoo has no sale or mrp add-on")
         if install.returncode:
             pytest.fail(f"installing sale and mrp failed:\n{output[-3000:]}")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        log_path = work / "server.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [*common, f"--http-port={port}", "--workers=0"],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        _wait_until_up(url, process, log_path)
+        url, process, _log_path = start_odoo(common, work)
         yield url, db
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-        _drop_database(db)
+        stop_odoo(process, db)
 
 
 def test_real_odoo_sale_orders_and_manufacturing_orders(sales_odoo):
