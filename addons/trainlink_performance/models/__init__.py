@@ -24,3 +24,5 @@ from . import trainlink_kpi_target_adjustment
 from . import trainlink_contribution_rule
 from . import trainlink_contribution_rule_line
 from . import trainlink_contribution
+from . import trainlink_promotion_path
+from . import trainlink_promotion_candidate

@@ -33,13 +33,20 @@ def compute_training_summary(employees, employee_ids):
         ["employee_id"],
         ["__count"],
     )
+    promotion_groups = env["trainlink.promotion.candidate"]._read_group(
+        [("employee_id", "in", employee_ids), ("state", "in", ("path", "review"))],
+        ["employee_id"],
+        ["__count"],
+    )
     trainings = {employee.id: count for employee, count in attendance_groups}
+    promotions = {employee.id: count for employee, count in promotion_groups}
     hours = {employee.id: total for employee, total in hour_groups}
     plans = {employee.id: count for employee, count in plan_groups}
     for record, employee_id in zip(employees, employee_ids, strict=True):
         record.trainlink_training_count = trainings.get(employee_id, 0)
         record.trainlink_hours_year = hours.get(employee_id, 0.0)
         record.trainlink_open_plan_count = plans.get(employee_id, 0)
+        record.trainlink_promotion_count = promotions.get(employee_id, 0)
 
 
 class HrEmployee(models.Model):
@@ -72,6 +79,11 @@ class HrEmployee(models.Model):
         compute="_compute_trainlink_summary",
         groups="hr.group_hr_user",
     )
+    trainlink_promotion_count = fields.Integer(
+        string="Promotion Paths",
+        compute="_compute_trainlink_summary",
+        groups="hr.group_hr_user",
+    )
 
     def _compute_trainlink_summary(self):
         compute_training_summary(self, self.ids)
@@ -92,6 +104,13 @@ class HrEmployee(models.Model):
         return self._trainlink_action(
             "trainlink_performance.trainlink_application_plan_action"
         )
+
+    def action_open_trainlink_promotions(self):
+        action = self._trainlink_action(
+            "trainlink_performance.trainlink_promotion_candidate_action"
+        )
+        action["context"]["default_employee_id"] = self.id
+        return action
 
     # -- training effect summary (HR officers only) --
 

@@ -15,6 +15,9 @@ class HrEmployeePublic(models.Model):
     trainlink_open_plan_count = fields.Integer(
         string="Open Application Plans", compute="_compute_trainlink_summary"
     )
+    trainlink_promotion_count = fields.Integer(
+        string="Promotion Paths", compute="_compute_trainlink_summary"
+    )
 
     def _compute_trainlink_summary(self):
         # hr.employee.public shares its ids with hr.employee.
@@ -27,3 +30,8 @@ class HrEmployeePublic(models.Model):
 
     def action_open_trainlink_plans(self):
         return self.env["hr.employee"].browse(self.id).action_open_trainlink_plans()
+
+    def action_open_trainlink_promotions(self):
+        return (
+            self.env["hr.employee"].browse(self.id).action_open_trainlink_promotions()
+        )

@@ -10,3 +10,4 @@ from . import test_performance_score
 from . import test_kpi_target
 from . import test_contribution
 from . import test_contribution_api
+from . import test_promotion

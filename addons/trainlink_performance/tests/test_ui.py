@@ -46,6 +46,7 @@ FORM = ".o_form_view"
 TRAININGS_BUTTON = f"{FORM} .oe_stat_button[name=action_open_trainlink_attendances]"
 PLANS_BUTTON = f"{FORM} .oe_stat_button[name=action_open_trainlink_plans]"
 TRAINING_PAGE_TAB = ".o_notebook_headers a.nav-link[name=trainlink]"
+PROMOTIONS_BUTTON = f"{FORM} .oe_stat_button[name=action_open_trainlink_promotions]"
 
 
 def see(selector, text=""):
@@ -90,6 +91,18 @@ class TestUi(TrainlinkCase, HttpCase):
         )
         cls.env["trainlink.mentorship"].create(
             {"plan_id": cls.plan.id, "mentor_id": cls.mentor.id}
+        )
+        second_course = cls.env["trainlink.course"].create(
+            {"name": "TL UI Key Accounts"}
+        )
+        cls.promotion_path = cls.env["trainlink.promotion.path"].create(
+            {
+                "job_id": cls.env["hr.job"].create({"name": "TL UI Team Leader"}).id,
+                "course_ids": [Command.set([cls.course.id, second_course.id])],
+            }
+        )
+        cls.candidate = cls.env["trainlink.promotion.candidate"].create(
+            {"employee_id": cls.emma.id, "path_id": cls.promotion_path.id}
         )
 
     def _assert_ui(self, login, url, *steps):
@@ -199,6 +212,34 @@ class TestUi(TrainlinkCase, HttpCase):
             record=self.training_session,
         )
 
+    # HR officer: promotion requirements and the eligibility view
+
+    def test_officer_opens_promotion_requirements(self):
+        self._assert_action(
+            OFFICER,
+            "trainlink_promotion_path_action",
+            see(LIST_ROW, "TL UI Team Leader"),
+        )
+
+    def test_officer_opens_eligibility_list_and_candidate(self):
+        self._assert_action(
+            OFFICER,
+            "trainlink_promotion_candidate_action",
+            see(LIST_ROW, "1 course left"),
+            click(f"{LIST_ROW} td", "Emma"),
+            see(f"{FORM} [name=missing_course_ids]", "TL UI Key Accounts"),
+            see(f"{FORM} button[name=action_submit_review]", "Enter Promotion Review"),
+            see(".o_notebook_headers a.nav-link[name=evidence]", "Training Evidence"),
+        )
+
+    def test_officer_promotion_smart_button_opens_employee_paths(self):
+        self._assert_ui(
+            OFFICER,
+            self._employee_form_url(),
+            click(PROMOTIONS_BUTTON, "Promotion Paths"),
+            see(LIST_ROW, "TL UI Team Leader"),
+        )
+
     # Plain employee: Training & Performance menus (Needs is not theirs)
 
     def test_employee_opens_courses_kanban(self):
@@ -268,6 +309,24 @@ class TestUi(TrainlinkCase, HttpCase):
             self._public_profile_url(),
             click(PLANS_BUTTON, "Application Plans"),
             see(KANBAN_CARD, self.plan.name),
+        )
+
+    def test_employee_opens_own_promotion_path(self):
+        self._assert_action(
+            EMPLOYEE,
+            "trainlink_promotion_candidate_action",
+            see(f"{FORM} .alert-warning", "1 course left"),
+            see(f"{FORM} [name=passed_course_ids]", "Negotiation"),
+            see(f"{FORM} [name=next_course_id]", "TL UI Key Accounts"),
+            record=self.candidate,
+        )
+
+    def test_employee_promotion_smart_button_on_own_profile(self):
+        self._assert_ui(
+            EMPLOYEE,
+            self._public_profile_url(),
+            click(PROMOTIONS_BUTTON, "Promotion Paths"),
+            see(LIST_ROW, "1 course left"),
         )
 
     def test_employee_opens_own_application_plan_form(self):
