@@ -327,7 +327,8 @@ class TrainlinkPromotionCandidate(models.Model):
         time_left = time_left_text(self.env, self.days_left)
         if time_left and (courses_missing or cases_missing):
             parts.append(time_left)
-        return ", ".join(parts)
+        # The separator is translated too: a Chinese sentence uses "，".
+        return self.env._(", ").join(parts)
 
     def _search_eligible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
