@@ -118,13 +118,10 @@ class TrainlinkPromotionCandidate(models.Model):
     )
     next_session_id = fields.Many2one(
         "trainlink.session",
-        string="Next Session",
         compute="_compute_gates",
         compute_sudo=True,
     )
-    days_left = fields.Integer(
-        string="Days Left", compute="_compute_gates", compute_sudo=True
-    )
+    days_left = fields.Integer(compute="_compute_gates", compute_sudo=True)
     ready_date = fields.Date(
         string="Expected Ready", compute="_compute_gates", compute_sudo=True
     )
