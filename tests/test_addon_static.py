@@ -528,3 +528,24 @@ def test_zh_cn_translates_every_term_of_the_template(addon):
         f"{rel(po)}: {len(untranslated)} term(s) of {rel(pot)} without a "
         f"(non-fuzzy) translation, e.g. {untranslated[:10]}"
     )
+
+
+@for_each_addon
+def test_button_actions_return_a_value(addon):
+    """XML-RPC cannot send None back: an action_* method that returns
+    nothing runs, then fails for an integrator's client. Each must return
+    an action or True."""
+    offenders = []
+    for folder in MODEL_FOLDERS:
+        for path in sorted((addon / folder).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (
+                    isinstance(node, ast.FunctionDef)
+                    and node.name.startswith("action_")
+                ):
+                    continue
+                returns = [n for n in ast.walk(node) if isinstance(n, ast.Return)]
+                bare = [r for r in returns if r.value is None]
+                if bare or not isinstance(node.body[-1], ast.Return | ast.Raise):
+                    offenders.append(f"{rel(path)}:{node.lineno} {node.name}")
+    assert not offenders, f"action methods returning None: {offenders}"

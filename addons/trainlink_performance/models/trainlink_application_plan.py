@@ -209,6 +209,7 @@ class TrainlinkApplicationPlan(models.Model):
         # The employee submits through this button only: the state itself
         # stays out of what they may write.
         self.sudo().write({"state": "submitted"})
+        return True
 
     def action_approve(self):
         self._check_manager()
@@ -223,20 +224,24 @@ class TrainlinkApplicationPlan(models.Model):
                 )
         self.write({"state": "in_progress", "approved_by_id": self.env.user.id})
         self._schedule_checkin_activity()
+        return True
 
     def action_done(self):
         self._check_manager()
         self.write({"state": "done"})
         self.activity_unlink(["trainlink_performance.mail_activity_type_checkin"])
+        return True
 
     def action_cancel(self):
         self._check_manager()
         self.write({"state": "cancelled"})
         self.activity_unlink(["trainlink_performance.mail_activity_type_checkin"])
+        return True
 
     def action_reset_draft(self):
         self._check_manager()
         self.write({"state": "draft", "approved_by_id": False})
+        return True
 
     def action_add_mentor(self):
         self.ensure_one()

@@ -148,10 +148,12 @@ class TrainlinkAttendance(models.Model):
     def action_mark_present(self):
         self._check_state(("enrolled", "absent"), _("mark present"))
         self.write({"state": "attended"})
+        return True
 
     def action_mark_absent(self):
         self._check_state(("enrolled", "attended"), _("mark absent"))
         self.write({"state": "absent", "hours_credited": 0.0})
+        return True
 
     def action_complete(self):
         """Close the attendance: credit the hours, date the completion, ask the
@@ -170,10 +172,12 @@ class TrainlinkAttendance(models.Model):
             )
         self._schedule_plan_activity()
         self._update_needs()
+        return True
 
     def action_cancel(self):
         self._check_state(("enrolled", "attended", "absent"), _("cancel"))
         self.write({"state": "cancelled"})
+        return True
 
     def action_create_plan(self):
         self.ensure_one()

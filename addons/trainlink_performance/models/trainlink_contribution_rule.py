@@ -133,6 +133,7 @@ class TrainlinkContributionRule(models.Model):
             [("company_id", "in", self.company_id.ids)]
         )
         contributions.action_reapply_rules()
+        return True
 
     def _specificity(self):
         self.ensure_one()

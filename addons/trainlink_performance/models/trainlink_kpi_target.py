@@ -446,6 +446,7 @@ class TrainlinkKpiTarget(models.Model):
                 "agreed_date": fields.Date.context_today(self),
             }
         )
+        return True
 
     def action_close(self):
         for target in self:
@@ -459,6 +460,7 @@ class TrainlinkKpiTarget(models.Model):
             target._check_can_manage()
         self.check_access("write")
         self.sudo().write({"state": "closed"})
+        return True
 
     def action_cascade(self):
         """Create the draft targets one level down: department targets for the

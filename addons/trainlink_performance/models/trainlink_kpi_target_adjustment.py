@@ -178,6 +178,7 @@ class TrainlinkKpiTargetAdjustment(models.Model):
                 "manager_approval_date": fields.Datetime.now(),
             }
         )
+        return True
 
     def action_hr_approve(self):
         for adjustment in self:
@@ -195,6 +196,7 @@ class TrainlinkKpiTargetAdjustment(models.Model):
                 }
             )
             adjustment.target_id._apply_adjustment(adjustment)
+        return True
 
     def action_refuse(self):
         is_officer = self.env.user.has_group(OFFICER_GROUP)
@@ -211,6 +213,7 @@ class TrainlinkKpiTargetAdjustment(models.Model):
                 "refusal_date": fields.Datetime.now(),
             }
         )
+        return True
 
     # ------------------------------------------------------- business --
 

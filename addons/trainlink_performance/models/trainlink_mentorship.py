@@ -100,3 +100,4 @@ class TrainlinkMentorship(models.Model):
 
     def action_done(self):
         self.write({"state": "done"})
+        return True

@@ -199,10 +199,12 @@ class TrainlinkNeed(models.Model):
                 "approval_date": fields.Date.context_today(self),
             }
         )
+        return True
 
     def action_reject(self):
         self._check_can_approve()
         self.write({"state": "rejected"})
+        return True
 
     def action_plan(self):
         for need in self:
@@ -222,10 +224,12 @@ class TrainlinkNeed(models.Model):
                 )
         self._check_can_approve()
         self.write({"state": "planned"})
+        return True
 
     def action_reset(self):
         self._check_can_approve()
         self.write({"state": "new", "approved_by_id": False, "approval_date": False})
+        return True
 
     def action_enrol(self):
         self.ensure_one()

@@ -132,13 +132,16 @@ class TrainlinkPerformanceScore(models.Model):
             score.write(score._score_values())
         for score in self.filtered(lambda s: s.period_type == "year"):
             score.annual_score = score._annual_from_cycle()
+        return True
 
     def action_confirm(self):
         self.action_compute()
         self.write({"state": "confirmed"})
+        return True
 
     def action_reset_draft(self):
         self.write({"state": "draft"})
+        return True
 
     def _score_values(self):
         self.ensure_one()

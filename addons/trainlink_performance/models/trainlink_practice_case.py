@@ -127,6 +127,7 @@ class TrainlinkPracticeCase(models.Model):
         # The author submits through this button only: the state itself
         # stays out of what they may write.
         self.sudo().write({"state": "submitted"})
+        return True
 
     def action_approve(self):
         self._check_reviewer()
@@ -145,10 +146,12 @@ class TrainlinkPracticeCase(models.Model):
                 "approval_date": fields.Date.context_today(self),
             }
         )
+        return True
 
     def action_reject(self):
         self._check_reviewer()
         self.write({"state": "rejected", "adopted": False})
+        return True
 
     def action_adopt(self):
         if not self.env.user.has_group(OFFICER_GROUP):
@@ -165,6 +168,7 @@ class TrainlinkPracticeCase(models.Model):
                     )
                 )
         self.write({"adopted": True, "adoption_date": fields.Date.context_today(self)})
+        return True
 
     def _check_reviewer(self):
         user = self.env.user

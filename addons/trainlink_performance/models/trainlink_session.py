@@ -188,11 +188,13 @@ class TrainlinkSession(models.Model):
                     )
                 )
         self.write({"state": "confirmed"})
+        return True
 
     def action_mark_all_present(self):
         self.attendance_ids.filtered(
             lambda a: a.state == "enrolled"
         ).action_mark_present()
+        return True
 
     def action_done(self):
         for session in self:
@@ -215,6 +217,7 @@ class TrainlinkSession(models.Model):
                 )
         self.attendance_ids.filtered(lambda a: a.state == "attended").action_complete()
         self.write({"state": "done"})
+        return True
 
     def action_cancel(self):
         for session in self:
@@ -228,9 +231,11 @@ class TrainlinkSession(models.Model):
                 )
         self.attendance_ids.write({"state": "cancelled"})
         self.write({"state": "cancelled"})
+        return True
 
     def action_reset_draft(self):
         self.filtered(lambda s: s.state == "cancelled").write({"state": "draft"})
+        return True
 
     def action_open_enrol_wizard(self):
         self.ensure_one()
