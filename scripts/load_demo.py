@@ -895,9 +895,6 @@ class Loader:
     def call(self, model, method, *args, **kwargs):
         return self.admin.call(model, method, *args, **kwargs)
 
-    def call_action(self, model, method, *args, **kwargs):
-        return self.admin.call_action(model, method, *args, **kwargs)
-
     def field_types(self, model):
         if model not in self._types:
             fields = self.call(model, "fields_get", [], attributes=["type"])
@@ -1183,7 +1180,7 @@ class Loader:
                 todo[actions].append(need_id)
         for actions, need_ids in todo.items():
             for action in actions:
-                self.call_action("trainlink.need", action, need_ids)
+                self.call("trainlink.need", action, need_ids)
 
     # -- sessions --
 
@@ -1242,7 +1239,7 @@ class Loader:
         the add-on's actions; resumes a session an interrupted run left."""
         employee = self.ids["employee"]
         if state == "draft":
-            self.call_action("trainlink.session", "action_confirm", [session_id])
+            self.call("trainlink.session", "action_confirm", [session_id])
         current = {a["employee_id"][0]: a for a in self.attendances([session_id])}
         missing = [
             employee[s.badge] for s in plan.seats if employee[s.badge] not in current
@@ -1264,9 +1261,9 @@ class Loader:
         present = [a["id"] for a in enrolled if seats[a["employee_id"][0]].present]
         absent = [a["id"] for a in enrolled if not seats[a["employee_id"][0]].present]
         if present:
-            self.call_action("trainlink.attendance", "action_mark_present", present)
+            self.call("trainlink.attendance", "action_mark_present", present)
         if absent:
-            self.call_action("trainlink.attendance", "action_mark_absent", absent)
+            self.call("trainlink.attendance", "action_mark_absent", absent)
         attended = [
             a["id"]
             for e, a in current.items()
@@ -1285,8 +1282,8 @@ class Loader:
                 {"exam_score": score, "satisfaction": satisfaction},
             )
         if attended:
-            self.call_action("trainlink.attendance", "action_complete", attended)
-        self.call_action("trainlink.session", "action_done", [session_id])
+            self.call("trainlink.attendance", "action_complete", attended)
+        self.call("trainlink.session", "action_done", [session_id])
 
     # -- KPI values --
 

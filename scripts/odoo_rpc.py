@@ -1,5 +1,4 @@
-"""The XML-RPC client the scripts of this directory share (JSON-RPC only for
-the methods that return None, which XML-RPC cannot carry).
+"""The XML-RPC client the scripts of this directory share.
 
 Standard library only, so every script runs with a bare ``python3``. Import it
 from a script of this directory after putting the directory on the path::
@@ -8,9 +7,7 @@ from a script of this directory after putting the directory on the path::
     from odoo_rpc import OdooClient  # noqa: E402
 """
 
-import json
 import sys
-import urllib.request
 import xmlrpc.client
 from urllib.parse import urlsplit
 
@@ -70,40 +67,6 @@ class OdooClient:
         return self._object.execute_kw(
             self.db, self.uid, self._password, model, method, list(args), kwargs
         )
-
-    def call_action(self, model, method, *args, **kwargs):
-        """Call a method that returns None, as most ``action_*`` buttons do.
-
-        Odoo encodes XML-RPC answers without ``allow_none``: such a method
-        runs and commits, then its answer fails on the server (an error in
-        its log) and comes back as a fault. Odoo's JSON-RPC endpoint carries
-        None, so these calls go there. Errors are raised as XML-RPC faults.
-        """
-        args = [self.db, self.uid, self._password, model, method, list(args), kwargs]
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {"service": "object", "method": "execute_kw", "args": args},
-        }
-        request = urllib.request.Request(
-            f"{self.url}/jsonrpc",
-            data=json.dumps(payload).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            try:
-                answer = json.load(response)
-            except ValueError as error:
-                raise OSError(
-                    f"{self.url}/jsonrpc answered no JSON: {error}"
-                ) from error
-        error = answer.get("error")
-        if error:
-            data = error.get("data") or {}
-            raise xmlrpc.client.Fault(
-                error.get("code", 0), data.get("debug") or error.get("message", "")
-            )
-        return answer.get("result")
 
     def ref(self, xml_id, model=None):
         """The id of the record named by ``module.name``, or None."""
