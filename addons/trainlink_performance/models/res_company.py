@@ -1,6 +1,13 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# What the data files give the main company; every other company gets a copy.
+DEFAULT_RULE = "trainlink_performance.trainlink_contribution_rule_default"
+DEFAULT_CYCLES = tuple(
+    f"trainlink_performance.assessment_cycle_{family}"
+    for family in ("sales", "rnd", "management", "operations", "general")
+)
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -138,3 +145,41 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("A contribution needs at least one data point per side.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._trainlink_copy_defaults()
+        return companies
+
+    @api.model
+    def _trainlink_copy_defaults_all(self):
+        """On install: companies that existed before the add-on."""
+        self.search([])._trainlink_copy_defaults()
+
+    def _trainlink_copy_defaults(self):
+        """Give each company that lacks them a copy of the default
+        contribution rule and assessment cycles, which it then tunes."""
+        Rule = self.env["trainlink.contribution.rule"].sudo()
+        Cycle = self.env["trainlink.assessment.cycle"].sudo()
+        rule = self.env.ref(DEFAULT_RULE, raise_if_not_found=False)
+        cycles = Cycle.browse(
+            self.env.ref(xml_id).id
+            for xml_id in DEFAULT_CYCLES
+            if self.env.ref(xml_id, raise_if_not_found=False)
+        )
+        for company in self:
+            company_wide = Rule.with_context(active_test=False).search_count(
+                [
+                    ("company_id", "=", company.id),
+                    ("course_id", "=", False),
+                    ("kpi_id", "=", False),
+                ]
+            )
+            if rule and not company_wide:
+                rule.sudo().copy({"company_id": company.id})
+            families = set(
+                Cycle.search([("company_id", "=", company.id)]).mapped("job_family")
+            )
+            for cycle in cycles.filtered(lambda c, f=families: c.job_family not in f):
+                cycle.copy({"company_id": company.id})

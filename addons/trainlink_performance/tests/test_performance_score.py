@@ -79,6 +79,41 @@ class TestPerformanceScore(TrainlinkCase):
         rnd = self.env.ref("trainlink_performance.assessment_cycle_rnd")
         self.assertEqual(sum(rnd.line_ids.mapped("weight")), 100.0)
 
+    def test_new_company_gets_own_copies_of_default_rule_and_cycles(self):
+        Rule = self.env["trainlink.contribution.rule"]
+        Cycle = self.env["trainlink.assessment.cycle"]
+        default_rule = self.env.ref(
+            "trainlink_performance.trainlink_contribution_rule_default"
+        )
+        branch = self.env["res.company"].create({"name": "TL Branch"})
+        rule = Rule.search([("company_id", "=", branch.id)])
+        self.assertEqual(len(rule), 1)
+        self.assertFalse(rule.course_id or rule.kpi_id)
+        self.assertEqual(
+            (rule.threshold_excellent, rule.threshold_good, rule.bonus_excellent),
+            (15.0, 5.0, 5.0),
+        )
+        cycles = Cycle.search([("company_id", "=", branch.id)])
+        self.assertEqual(
+            sorted(cycles.mapped("job_family")),
+            ["general", "management", "operations", "rnd", "sales"],
+        )
+        sales = cycles.filtered(lambda c: c.job_family == "sales")
+        self.assertEqual(sorted(sales.line_ids.mapped("weight")), [40.0, 60.0])
+        # The branch tunes its copy; the main company's rule stays as it was.
+        rule.threshold_excellent = 20.0
+        self.assertEqual(default_rule.threshold_excellent, 15.0)
+        # Running it again adds nothing, even when the copy is archived.
+        rule.active = False
+        branch._trainlink_copy_defaults()
+        self.assertEqual(
+            Rule.with_context(active_test=False).search_count(
+                [("company_id", "=", branch.id)]
+            ),
+            1,
+        )
+        self.assertEqual(Cycle.search_count([("company_id", "=", branch.id)]), 5)
+
     def test_annual_score_weights_period_scores_by_cycle(self):
         job = self.env["hr.job"].create(
             {"name": "TL seller", "trainlink_job_family": "sales"}
