@@ -57,18 +57,18 @@ class TestPerformanceScore(TrainlinkCase):
         )
 
     def test_cycle_weights_must_add_up_to_100(self):
+        sales = self.env.ref("trainlink_performance.assessment_cycle_sales")
         with self.assertRaisesRegex(ValidationError, "add up to 90"):
-            self.env["trainlink.assessment.cycle"].create(
+            sales.write(
                 {
-                    "name": "Broken",
-                    "job_family": "sales",
-                    "company_id": self.env["res.company"].create({"name": "TL Co2"}).id,
                     "line_ids": [
-                        (0, 0, {"period_type": "month", "weight": 40}),
-                        (0, 0, {"period_type": "year", "weight": 50}),
-                    ],
+                        fields.Command.clear(),
+                        fields.Command.create({"period_type": "month", "weight": 40}),
+                        fields.Command.create({"period_type": "year", "weight": 50}),
+                    ]
                 }
             )
+        self.assertEqual(sorted(sales.line_ids.mapped("weight")), [40.0, 60.0])
 
     def test_default_cycles_follow_domain(self):
         sales = self.env.ref("trainlink_performance.assessment_cycle_sales")
@@ -113,6 +113,22 @@ class TestPerformanceScore(TrainlinkCase):
             1,
         )
         self.assertEqual(Cycle.search_count([("company_id", "=", branch.id)]), 5)
+
+    def test_install_gives_existing_companies_the_defaults(self):
+        """What the install runs for companies that existed before it."""
+        branch = self.env["res.company"].create({"name": "TL Old Branch"})
+        Rule = self.env["trainlink.contribution.rule"]
+        Cycle = self.env["trainlink.assessment.cycle"]
+        mine = [("company_id", "=", branch.id)]
+        Rule.search(mine).unlink()
+        Cycle.search(mine).unlink()
+        main_rules = Rule.search_count([("company_id", "=", self.company.id)])
+        self.env["res.company"]._trainlink_copy_defaults_all()
+        self.assertEqual(Rule.search_count(mine), 1)
+        self.assertEqual(Cycle.search_count(mine), 5)
+        self.assertEqual(
+            Rule.search_count([("company_id", "=", self.company.id)]), main_rules
+        )
 
     def test_annual_score_weights_period_scores_by_cycle(self):
         job = self.env["hr.job"].create(
