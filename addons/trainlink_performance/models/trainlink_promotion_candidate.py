@@ -34,6 +34,7 @@ class TrainlinkPromotionCandidate(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, employee_id"
     _rec_name = "employee_id"
+    _check_company_auto = True
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, ondelete="cascade", tracking=True
@@ -45,7 +46,7 @@ class TrainlinkPromotionCandidate(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        domain="[('company_id', '=', company_id)]",
+        check_company=True,
     )
     job_id = fields.Many2one(
         related="path_id.job_id", string="Target Job", store=True, index=True

@@ -9,6 +9,7 @@ class TrainlinkPromotionPath(models.Model):
     _description = "Promotion Requirements"
     _inherit = ["mail.thread"]
     _order = "name, id"
+    _check_company_auto = True
 
     job_id = fields.Many2one(
         "hr.job",
@@ -16,7 +17,7 @@ class TrainlinkPromotionPath(models.Model):
         required=True,
         index=True,
         tracking=True,
-        domain="[('company_id', 'in', [company_id, False])]",
+        check_company=True,
     )
     # Job positions are for HR users; everyone reads the path's name.
     name = fields.Char(compute="_compute_name", store=True)
@@ -30,7 +31,7 @@ class TrainlinkPromotionPath(models.Model):
         "path_id",
         "course_id",
         string="Required Core Courses",
-        domain="[('company_id', 'in', [company_id, False])]",
+        check_company=True,
         help="Each must be completed with at least the minimum course score.",
     )
     min_course_score = fields.Float(

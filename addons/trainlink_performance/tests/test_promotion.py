@@ -379,6 +379,19 @@ class TestPromotionBadInput(PromotionCase):
         with self.assertRaises(IntegrityError), self.env.cr.savepoint():
             self.env["trainlink.promotion.path"].create({"job_id": self.job_lead.id})
 
+    def test_path_job_courses_and_candidates_share_the_company(self):
+        other = self.env["res.company"].create({"name": "TL Other Co"})
+        with self.assertRaisesRegex(UserError, "ncompatible compan"):
+            self.env["trainlink.promotion.path"].create(
+                {"job_id": self.job_lead.id, "company_id": other.id}
+            )
+        stranger = self.env["hr.employee"].create(
+            {"name": "Stranger", "company_id": other.id}
+        )
+        with self.assertRaisesRegex(UserError, "ncompatible compan"):
+            self._candidate(stranger)
+        self.assertFalse(self.Candidate.search([("employee_id", "=", stranger.id)]))
+
     def test_path_used_by_candidates_cannot_be_deleted(self):
         self._candidate()
         with self.assertRaisesRegex(UserError, "archive the requirements"):
@@ -468,8 +481,11 @@ class TestPromotionSecurity(PromotionCase):
 
     def test_rule_multi_company_hides_other_company_candidates(self):
         other = self.env["res.company"].create({"name": "TL Other Co"})
+        foreign_job = self.env["hr.job"].create(
+            {"name": "TL Team Leader", "company_id": other.id}
+        )
         foreign_path = self.env["trainlink.promotion.path"].create(
-            {"job_id": self.job_lead.id, "company_id": other.id}
+            {"job_id": foreign_job.id, "company_id": other.id}
         )
         foreign = self.Candidate.create(
             {
