@@ -5,6 +5,15 @@ from .trainlink_assessment_cycle import PERIOD_TYPES, period_end
 
 # Points a contribution rating gives to the training part of the score.
 RATING_POINTS = {"excellent": 100.0, "good": 85.0, "fair": 70.0, "insufficient": 40.0}
+
+
+def mean_rating_points(contributions):
+    """Mean of the rating points of rated contributions; None without any."""
+    if not contributions:
+        return None
+    return sum(RATING_POINTS[c.rating] for c in contributions) / len(contributions)
+
+
 # A single KPI can't carry the whole score: achievements count up to this.
 ACHIEVEMENT_CAP = 150.0
 BANDS = [
@@ -200,9 +209,8 @@ class TrainlinkPerformanceScore(models.Model):
         )
         if not contributions:
             return 0.0, 0.0, False
-        points = [RATING_POINTS[c.rating] for c in contributions]
         bonus = sum(contributions.mapped("score_bonus"))
-        return sum(points) / len(points), bonus, True
+        return mean_rating_points(contributions), bonus, True
 
     @staticmethod
     def _band(final):

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .trainlink_performance_score import RATING_POINTS
+from .trainlink_performance_score import mean_rating_points
 
 OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
 
@@ -234,6 +234,14 @@ class TrainlinkPromotionCandidate(models.Model):
             )
         )
         today = fields.Date.context_today(self)
+        upcoming = self.env["trainlink.session"].search(
+            [
+                ("course_id", "in", self.path_id.course_ids.ids),
+                ("state", "in", ("draft", "confirmed")),
+                ("date_start", ">=", today),
+            ],
+            order="date_start, id",
+        )
         for candidate in self:
             path = candidate.path_id
             employee = candidate.employee_id
@@ -259,20 +267,15 @@ class TrainlinkPromotionCandidate(models.Model):
             candidate.eligible = bool(
                 path and not missing and candidate.cases_ok and performance_ok
             )
-            candidate._compute_time_left(missing, today)
+            candidate._compute_time_left(
+                missing, upcoming.filtered(lambda s, m=missing: s.course_id in m), today
+            )
 
-    def _compute_time_left(self, missing, today):
+    def _compute_time_left(self, missing, planned, today):
         """Next course, expected ready date and the sentence the employee
-        reads: '2 courses left, about 1 month'."""
+        reads: '2 courses left, about 1 month'. `planned`: the upcoming
+        sessions of the missing courses, earliest first."""
         path = self.path_id
-        planned = self.env["trainlink.session"].search(
-            [
-                ("course_id", "in", missing.ids),
-                ("state", "in", ("draft", "confirmed")),
-                ("date_start", ">=", today),
-            ],
-            order="date_start, id",
-        )
         # A session the candidate is already enrolled in comes first.
         enrolled = planned.filtered(
             lambda s: self.employee_id in s.attendance_ids.employee_id
@@ -291,9 +294,7 @@ class TrainlinkPromotionCandidate(models.Model):
         ready += timedelta(days=unplanned * path.days_per_course)
         cases_missing = max(0, path.practice_cases_required - self.approved_case_count)
         ready += timedelta(days=cases_missing * path.days_per_case)
-        next_session = next(
-            (s for s in enrolled + planned if s.course_id in missing), planned[:0]
-        )
+        next_session = (enrolled + planned)[:1]
         self.next_session_id = next_session
         self.next_course_id = next_session.course_id or missing[:1]
         self.days_left = (ready - today).days
@@ -341,6 +342,18 @@ class TrainlinkPromotionCandidate(models.Model):
     @api.depends("employee_id", "path_id.course_ids", "path_id.kpi_ids")
     def _compute_evidence(self):
         best = self._best_scores()
+        passed = self._passed_courses()
+        rated = self.env["trainlink.contribution"].search(
+            [
+                ("employee_id", "in", self.employee_id.ids),
+                ("rating", "!=", False),
+                ("low_confidence", "=", False),
+            ]
+        )
+        effects = {
+            employee.id: mean_rating_points(contributions)
+            for employee, contributions in rated.grouped("employee_id").items()
+        }
         for candidate in self:
             path = candidate.path_id
             employee = candidate.employee_id
@@ -354,11 +367,15 @@ class TrainlinkPromotionCandidate(models.Model):
             if path.course_ids:
                 # A required course not yet taken counts as 0.
                 parts.append(sum(scores) / len(path.course_ids))
-            match = candidate._competency_match()
-            candidate.competency_match = match or 0.0
-            if match is not None:
+            match = None
+            if path.kpi_ids:
+                covered = (
+                    path.kpi_ids & passed.get(employee.id, path.course_ids[:0]).kpi_ids
+                )
+                match = 100.0 * len(covered) / len(path.kpi_ids)
                 parts.append(match)
-            effect = candidate._effect()
+            candidate.competency_match = match or 0.0
+            effect = effects.get(employee.id)
             candidate.effect_score = effect or 0.0
             candidate.has_effect = effect is not None
             if effect is not None:
@@ -370,38 +387,18 @@ class TrainlinkPromotionCandidate(models.Model):
             )
 
     def _passed_courses(self):
-        """Every course (required or not) the candidate completed and passed."""
-        return (
-            self.env["trainlink.attendance"]
-            .search(
-                [
-                    ("employee_id", "=", self.employee_id.id),
-                    ("state", "=", "completed"),
-                    ("passed", "=", True),
-                ]
-            )
-            .course_id
-        )
-
-    def _competency_match(self):
-        kpis = self.path_id.kpi_ids
-        if not kpis:
-            return None
-        covered = kpis & self._passed_courses().kpi_ids
-        return 100.0 * len(covered) / len(kpis)
-
-    def _effect(self):
-        contributions = self.env["trainlink.contribution"].search(
+        """{employee id: every course, required or not, the employee
+        completed and passed}."""
+        groups = self.env["trainlink.attendance"]._read_group(
             [
-                ("employee_id", "=", self.employee_id.id),
-                ("rating", "!=", False),
-                ("low_confidence", "=", False),
-            ]
+                ("employee_id", "in", self.employee_id.ids),
+                ("state", "=", "completed"),
+                ("passed", "=", True),
+            ],
+            ["employee_id"],
+            ["course_id:recordset"],
         )
-        if not contributions:
-            return None
-        points = [RATING_POINTS[c.rating] for c in contributions]
-        return sum(points) / len(points)
+        return {employee.id: courses for employee, courses in groups}
 
     def _review_score(self, training, performance):
         weight = self.path_id.training_weight / 100.0

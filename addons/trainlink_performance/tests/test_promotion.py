@@ -283,9 +283,15 @@ class TestPromotionReview(PromotionCase):
         self._contribution()  # net lift 20 % -> excellent (100 points)
         self._contribution(kpi=self.kpi_complaints, post_value=100.0)  # 0 % -> fair
         candidate = self._candidate()
+        # Computed together with Otto's, who has no training at all.
+        both = candidate | self._candidate(self.otto)
+        both.invalidate_recordset()
+        candidate, otto = both  # one prefetch set: computed in one batch
         self.assertTrue(candidate.has_effect)
         self.assertAlmostEqual(candidate.effect_score, (100.0 + 70.0) / 2)
         self.assertAlmostEqual(candidate.training_score, (87.5 + 100.0 + 85.0) / 3)
+        self.assertFalse(otto.has_effect)
+        self.assertEqual((otto.competency_match, otto.training_score), (0.0, 0.0))
 
     def test_competency_match_counts_kpis_of_passed_courses(self):
         self.path.kpi_ids |= self.env["trainlink.kpi"].create(
@@ -421,7 +427,7 @@ class TestPromotionSecurity(PromotionCase):
         with self.assertRaises(AccessError):
             self.emma_candidate.with_user(self.user_emma).action_submit_review()
 
-    def test_employee_reads_own_gates_without_reading_others_data(self):
+    def test_employee_reads_own_gates_and_scores(self):
         self._make_emma_eligible()
         candidate = self.emma_candidate.with_user(self.user_emma)
         candidate.invalidate_recordset()
