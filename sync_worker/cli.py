@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -374,6 +375,38 @@ def cmd_check(settings: Settings, args, out=None) -> int:
     return EXIT_OK
 
 
+class StopFlag:
+    """A stop request that a signal handler may set at any instant.
+
+    threading.Event.set() takes the event's lock, which the main thread may
+    hold inside Event.wait() when the signal arrives: the handler then waits
+    for itself forever. Setting this flag is one assignment, and wait()
+    sleeps in short slices, so a signal is honoured within a slice.
+    """
+
+    SLICE_SECONDS = 0.2
+
+    def __init__(self):
+        self.signum: int | None = None
+        self._set = False
+
+    def set(self, signum: int | None = None) -> None:
+        self.signum = signum
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self._set:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            time.sleep(min(left, self.SLICE_SECONDS))
+        return self._set
+
+
 class Scheduler:
     """Runs the worker every N minutes until asked to stop.
 
@@ -387,14 +420,14 @@ class Scheduler:
         settings: Settings,
         erp: ErpClient | None = None,
         heartbeat: Path | None = None,
-        stop: threading.Event | None = None,
+        stop: threading.Event | StopFlag | None = None,
         runner_factory=Runner,
         interval_seconds: float | None = None,
     ):
         self.settings = settings
         self.erp = erp or connect(settings)
         self.heartbeat = heartbeat
-        self.stop = stop or threading.Event()
+        self.stop = stop or StopFlag()
         self.runner_factory = runner_factory
         self.interval_seconds = interval_seconds or settings.schedule_every_minutes * 60
         self.scheduler = schedule.Scheduler()
@@ -457,8 +490,16 @@ class Scheduler:
             idle = self.scheduler.idle_seconds
             tick = LOOP_TICK_SECONDS if idle is None else min(idle, LOOP_TICK_SECONDS)
             self.stop.wait(max(0.0, tick))
+        self.log_stop_request()
         self.scheduler.clear()
         log_event(log, logging.INFO, "schedule_stop", runs=self.runs)
+
+    def log_stop_request(self) -> None:
+        signum = getattr(self.stop, "signum", None)
+        if signum:
+            log_event(
+                log, logging.INFO, "stop_requested", signal=signal.Signals(signum).name
+            )
 
 
 def cmd_schedule(settings: Settings, args) -> int:
@@ -478,12 +519,11 @@ def cmd_schedule(settings: Settings, args) -> int:
     previous = {}
 
     def request_stop(signum, frame):
+        # Only flag assignments here: no lock, no logging (the main thread
+        # may be holding either when the signal arrives).
         if scheduler.stop.is_set():
-            raise SystemExit(128 + signum)  # second signal: stop now
-        log_event(
-            log, logging.INFO, "stop_requested", signal=signal.Signals(signum).name
-        )
-        scheduler.stop.set()
+            os._exit(128 + signum)  # second signal: stop now, whatever runs
+        scheduler.stop.set(signum)
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, request_stop)

@@ -644,34 +644,36 @@ class ErpClient:
         employee_ids, kpi_ids = sorted(set(employee_ids)), sorted(set(kpi_ids))
         if not employee_ids or not kpi_ids:
             return []
-        domain = [
-            ("employee_id", "in", employee_ids),
-            ("kpi_id", "in", kpi_ids),
-            ("period_type", "=", period_type),
-            ("period_start", ">=", since.isoformat()),
-        ]
-        values, last_id = [], 0
-        while True:
-            page = self.transport.call(
-                KPI_VALUE_MODEL,
-                "search_read",
-                [*domain, ("id", ">", last_id)],
-                fields=["employee_id", "kpi_id", "period_start", "value"],
-                limit=self.batch_size,
-                order="id",
-            )
-            for row in page:
-                values.append(
-                    {
-                        "employee_id": _many2one_id(row["employee_id"]),
-                        "kpi_id": _many2one_id(row["kpi_id"]),
-                        "period_start": date.fromisoformat(row["period_start"]),
-                        "value": float(row["value"]),
-                    }
-                )
-            if len(page) < self.batch_size:
-                return values
-            last_id = page[-1]["id"]
+        values = []
+        # The API takes at most MAX_BATCH_SIZE ids per list and answers in
+        # pages of batch_size values, in id order.
+        for employees in _chunks(employee_ids, MAX_BATCH_SIZE):
+            for kpis in _chunks(kpi_ids, MAX_BATCH_SIZE):
+                last_id = 0
+                while True:
+                    page = self.transport.call(
+                        KPI_VALUE_MODEL,
+                        "api_read_values",
+                        employees,
+                        kpis,
+                        since.isoformat(),
+                        period_type,
+                        last_id,
+                        self.batch_size,
+                    )
+                    for row in page:
+                        values.append(
+                            {
+                                "employee_id": _many2one_id(row["employee_id"]),
+                                "kpi_id": _many2one_id(row["kpi_id"]),
+                                "period_start": date.fromisoformat(row["period_start"]),
+                                "value": float(row["value"]),
+                            }
+                        )
+                    if len(page) < self.batch_size:
+                        break
+                    last_id = page[-1]["id"]
+        return values
 
     def start_run(self, source: str) -> int:
         return self.transport.call(SYNC_RUN_MODEL, "api_start", source)

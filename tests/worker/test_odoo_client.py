@@ -420,13 +420,17 @@ def test_read_kpi_values_pages_by_id(fake_odoo):
         for i in range(1, 6)
     ]
 
-    def search_read(args, kwargs):
-        (domain,) = args
-        after = [term for term in domain if term[0] == "id"][0][2]
-        assert kwargs["order"] == "id"
-        return [row for row in stored if row["id"] > after][: kwargs["limit"]]
+    def api_read_values(args, kwargs):
+        employees, kpis, since, period_type, after, limit = args
+        assert (employees, kpis, since, period_type) == (
+            [10, 11],
+            [3],
+            "2024-01-01",
+            "month",
+        )
+        return [row for row in stored if row["id"] > after][:limit]
 
-    fake_odoo.methods[("trainlink.kpi.value", "search_read")] = search_read
+    fake_odoo.methods[("trainlink.kpi.value", "api_read_values")] = api_read_values
     erp = ErpClient(transport(fake_odoo.url), batch_size=2)
 
     values = erp.read_kpi_values([10, 11], [3], date(2024, 1, 1))
@@ -438,7 +442,7 @@ def test_read_kpi_values_pages_by_id(fake_odoo):
         "period_start": date(2024, 2, 1),
         "value": 1.0,
     }
-    assert len(fake_odoo.calls("trainlink.kpi.value", "search_read")) == 3
+    assert len(fake_odoo.calls("trainlink.kpi.value", "api_read_values")) == 3
     assert erp.read_kpi_values([], [3], date(2024, 1, 1)) == []
 
 

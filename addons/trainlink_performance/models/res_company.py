@@ -81,6 +81,14 @@ class ResCompany(models.Model):
         help="Data points a training contribution needs on each side of the "
         "course (baseline and post window) not to be of low confidence.",
     )
+    trainlink_min_group_size = fields.Integer(
+        string="Minimum Group Size",
+        default=5,
+        help="Figures about a group of people (a session's pass rate, a "
+        "department's participation) are shown to employees and managers only "
+        "when at least this many people are behind them, so that nobody "
+        "infers one person's result. Training officers see them all.",
+    )
 
     @api.constrains(
         "trainlink_passing_score",
@@ -127,6 +135,7 @@ class ResCompany(models.Model):
         "trainlink_coef_good",
         "trainlink_coef_failed",
         "trainlink_contribution_min_points",
+        "trainlink_min_group_size",
     )
     def _check_trainlink_contribution_settings(self):
         for company in self:
@@ -144,6 +153,10 @@ class ResCompany(models.Model):
             if company.trainlink_contribution_min_points < 1:
                 raise ValidationError(
                     _("A contribution needs at least one data point per side.")
+                )
+            if company.trainlink_min_group_size < 2:
+                raise ValidationError(
+                    _("The minimum group size for shared figures is at least 2.")
                 )
 
     @api.model_create_multi

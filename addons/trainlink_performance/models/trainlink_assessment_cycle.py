@@ -85,6 +85,7 @@ class TrainlinkAssessmentCycleLine(models.Model):
     cycle_id = fields.Many2one(
         "trainlink.assessment.cycle", required=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
     period_type = fields.Selection(PERIOD_TYPES, required=True)
     weight = fields.Float(string="Weight (%)", required=True)
 

@@ -1,4 +1,3 @@
-import math
 from collections import defaultdict
 from datetime import date
 
@@ -7,6 +6,8 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
+
+from .trainlink_kpi_value import MAX_TEXT_LENGTH
 
 GROUP_OFFICER = "trainlink_performance.group_trainlink_officer"
 RATINGS = [
@@ -30,7 +31,6 @@ ROW_FIELDS = {
     "baseline_points": int,
     "post_points": int,
 }
-NUMBER_FIELDS = ("baseline_value", "post_value", "peer_lift")
 # Compared to decide whether an existing contribution changed.
 COMPARED_FIELDS = (
     "baseline_start",
@@ -49,7 +49,25 @@ REVIEW_ACTIVITY = "trainlink_performance.mail_activity_type_review_effect"
 class TrainlinkContribution(models.Model):
     _name = "trainlink.contribution"
     _description = "Training Contribution to a KPI"
+    _inherit = ["trainlink.guarded.mixin"]
     _order = "post_end desc, id desc"
+
+    # Measured by the sync worker (through api_upsert) and rated by the
+    # rules: nobody types a measurement, a rating or its consequences.
+    _trainlink_guarded_fields = frozenset(
+        {
+            *MEASURE_FIELDS,
+            "rating",
+            "rule_id",
+            "score_bonus",
+            "pip_due",
+            "consequences_applied",
+            "retrain_attendance_id",
+            "retrain_need_id",
+            "run_id",
+            "last_synced",
+        }
+    )
 
     attendance_id = fields.Many2one(
         "trainlink.attendance",
@@ -576,7 +594,11 @@ class TrainlinkContribution(models.Model):
         """
         KpiValue = self.env["trainlink.kpi.value"]
         KpiValue._check_sync_access()
+        run = self.env["trainlink.sync.run"]._sync_run(run_id)
         rows = KpiValue._rows_from_payload(rows)
+        # The sync user has no direct access: validation limits it to its
+        # companies, then the API writes as superuser.
+        self = self.sudo()
         valid, rejected = self._validate_rows(rows)
         existing = self._existing_by_key(valid)
         deferred = self.with_context(trainlink_defer_rules=True)
@@ -587,7 +609,7 @@ class TrainlinkContribution(models.Model):
             if record and self._is_unchanged(record, vals):
                 unchanged += 1
                 continue
-            vals.update(last_synced=now, run_id=run_id or False)
+            vals.update(last_synced=now, run_id=run.id)
             if record:
                 record.with_context(trainlink_defer_rules=True).write(vals)
                 updated |= record
@@ -602,9 +624,7 @@ class TrainlinkContribution(models.Model):
             "unchanged": unchanged,
             "rejected": rejected,
         }
-        run = run_id and self.env["trainlink.sync.run"].browse(int(run_id)).exists()
-        if run:
-            run._add_result(result)
+        run._add_result(result)
         return result
 
     @api.model
@@ -650,19 +670,17 @@ class TrainlinkContribution(models.Model):
         (XML-RPC marshals no None) for a row that is not a mapping."""
         if not isinstance(row, dict):
             return False
-        return "/".join(str(row.get(name) or "") for name in KEY_FIELDS)
+        key = "/".join(str(row.get(name) or "") for name in KEY_FIELDS)
+        return key[:MAX_TEXT_LENGTH]
 
     def _validate_row(self, row, attendances, kpis, allowed_companies):
         """Return (values, None) for a good row, (None, reason) for a bad one."""
         reason = self.env["trainlink.kpi.value"]._check_row_fields(row, ROW_FIELDS)
         if reason:
             return None, reason
-        for name in NUMBER_FIELDS:
-            if not math.isfinite(row[name]):
-                return None, _("%(field)s must be a finite number", field=name)
         try:
             dates = {
-                name: date.fromisoformat(row[name])
+                name: date.fromisoformat(row[name].strip())
                 for name in ("baseline_start", "baseline_end", "post_start", "post_end")
             }
         except ValueError:
@@ -699,13 +717,7 @@ class TrainlinkContribution(models.Model):
         }, None
 
     def _attendances_by_id(self, rows):
-        ids = {
-            row["attendance_id"]
-            for row in rows
-            if isinstance(row, dict)
-            and isinstance(row.get("attendance_id"), int)
-            and not isinstance(row.get("attendance_id"), bool)
-        }
+        ids = self.env["trainlink.kpi.value"]._ids_in_rows(rows, "attendance_id")
         # The sync user reads no attendance: only what validation needs.
         attendances = self.env["trainlink.attendance"].sudo()
         return {a.id: a for a in attendances.browse(ids).exists()}

@@ -98,7 +98,7 @@ class TrainlinkKpi(models.Model):
     def api_read_kpis(self):
         """The KPIs of the caller's companies, for the sync worker."""
         self.env["trainlink.kpi.value"]._check_sync_access()
-        kpis = self.search_read(
+        kpis = self.sudo().search_read(
             [("company_id", "in", self.env.companies.ids)],
             [
                 "code",

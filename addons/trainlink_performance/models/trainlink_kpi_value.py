@@ -2,6 +2,8 @@ import math
 from collections import defaultdict
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
@@ -23,6 +25,13 @@ ROW_FIELDS = {
     "value": (int, float),
 }
 PERIOD_TYPES = ("month", "quarter")
+PERIOD_MONTHS = {"month": 1, "quarter": 3}
+# Bounds a row's fields must respect before they reach the database: keys
+# short enough for the unique index, ids and counts within PostgreSQL's
+# integer, figures a business system can produce.
+MAX_TEXT_LENGTH = 255
+MAX_INTEGER = 2**31 - 1
+MAX_ABS_FIGURE = 1e15
 # Compared to decide whether an existing value changed.
 COMPARED_FIELDS = (
     "employee_id",
@@ -37,7 +46,15 @@ COMPARED_FIELDS = (
 class TrainlinkKpiValue(models.Model):
     _name = "trainlink.kpi.value"
     _description = "KPI Value"
+    _inherit = ["trainlink.guarded.mixin"]
     _order = "period_start desc, id desc"
+
+    # Officers may correct a value by hand, never one of their own; the sync
+    # user writes through api_upsert only (it has no direct access).
+    _trainlink_personal_fields = frozenset(
+        {"employee_id", "kpi_id", "period_start", "period_end", "value"}
+    )
+    _trainlink_guarded_fields = frozenset({"run_id", "last_synced"})
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, ondelete="cascade"
@@ -103,7 +120,11 @@ class TrainlinkKpiValue(models.Model):
         what is stored are counted as unchanged and not written.
         """
         self._check_sync_access()
+        run = self.env["trainlink.sync.run"]._sync_run(run_id)
         rows = self._rows_from_payload(rows)
+        # The sync user has no direct access: validation limits it to its
+        # companies, then the API writes as superuser.
+        self = self.sudo()
         valid, rejected = self._validate_rows(rows)
         existing = self._existing_by_key(valid)
         to_create, changed, unchanged = [], {}, 0
@@ -121,7 +142,7 @@ class TrainlinkKpiValue(models.Model):
                 changed[stored["id"]] = diff
             else:
                 unchanged += 1
-        sync_values = {"last_synced": fields.Datetime.now(), "run_id": run_id or False}
+        sync_values = {"last_synced": fields.Datetime.now(), "run_id": run.id}
         for record_id, diff in changed.items():
             self.browse(record_id).write(diff)
         self.browse(list(changed)).write(sync_values)
@@ -133,10 +154,7 @@ class TrainlinkKpiValue(models.Model):
             "unchanged": unchanged,
             "rejected": rejected,
         }
-        if run_id:
-            run = self.env["trainlink.sync.run"].browse(int(run_id)).exists()
-            if run:
-                run._add_result(result)
+        run._add_result(result)
         return result
 
     def _rows_from_payload(self, payload):
@@ -173,16 +191,63 @@ class TrainlinkKpiValue(models.Model):
             )
 
     def _check_row_fields(self, row, expected):
-        """The reason a row is malformed against {field: type}, or None."""
+        """The reason a row is malformed against {field: type}, or None.
+
+        Checks everything that could fail in the database rather than in
+        validation: blank or over-long text, integers outside PostgreSQL's
+        range, numbers too large for a float or not finite."""
         if not isinstance(row, dict):
             return _("a row must be a mapping of field names to values")
         for name, kind in expected.items():
             value = row.get(name)
-            if value is None or value == "":
+            if value is None or (isinstance(value, str) and not value.strip()):
                 return _("missing field %(field)s", field=name)
             if not isinstance(value, kind) or isinstance(value, bool):
                 return _("field %(field)s has the wrong type", field=name)
+            reason = self._check_value_bounds(name, value)
+            if reason:
+                return reason
         return None
+
+    @api.model
+    def _check_value_bounds(self, name, value):
+        if isinstance(value, str):
+            if len(value.strip()) > MAX_TEXT_LENGTH:
+                return _(
+                    "field %(field)s is longer than %(max)s characters",
+                    field=name,
+                    max=MAX_TEXT_LENGTH,
+                )
+            return None
+        if isinstance(value, int) and not -MAX_INTEGER <= value <= MAX_INTEGER:
+            return _("field %(field)s is out of range", field=name)
+        try:
+            number = float(value)
+        except OverflowError:
+            return _("field %(field)s is out of range", field=name)
+        if not math.isfinite(number):
+            return _("field %(field)s must be a finite number", field=name)
+        if abs(number) > MAX_ABS_FIGURE:
+            return _("field %(field)s is out of range", field=name)
+        return None
+
+    @api.model
+    def _check_period_shape(self, period_type, start, end):
+        """The reason a period is not one whole month or quarter, or None."""
+        months = PERIOD_MONTHS[period_type]
+        whole = (
+            start.day == 1
+            and (start.month - 1) % months == 0
+            and end == start + relativedelta(months=months, days=-1)
+        )
+        if whole:
+            return None
+        if period_type == "quarter":
+            return _(
+                "a quarter runs from the first day of January, April, July or "
+                "October to the last day of its third month"
+            )
+        return _("a month runs from the first to the last day of one month")
 
     def _existing_by_key(self, valid):
         """Stored key and compared columns as plain values, in one query.
@@ -230,8 +295,29 @@ class TrainlinkKpiValue(models.Model):
             rows,
             validate,
             lambda vals: (vals["source"], vals["external_key"]),
-            lambda row: isinstance(row, dict) and row.get("external_key") or False,
+            lambda row: self._row_label(row, "external_key"),
         )
+
+    @api.model
+    def _row_label(self, row, name):
+        """A row's field as text to name it in a rejection: False (XML-RPC
+        marshals no None) unless it is a string, cut to a readable length."""
+        value = row.get(name) if isinstance(row, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            return False
+        return value.strip()[:MAX_TEXT_LENGTH]
+
+    @api.model
+    def _ids_in_rows(self, rows, name):
+        """The valid database ids a batch's rows give in one field."""
+        return {
+            row[name]
+            for row in rows
+            if isinstance(row, dict)
+            and isinstance(row.get(name), int)
+            and not isinstance(row.get(name), bool)
+            and 0 < row[name] <= MAX_INTEGER
+        }
 
     def _keys_of_other_companies(self, rows):
         """(source, key) pairs of the batch stored in companies the caller
@@ -293,11 +379,9 @@ class TrainlinkKpiValue(models.Model):
         reason = self._check_row_fields(row, ROW_FIELDS)
         if reason:
             return None, reason
-        if not math.isfinite(row["value"]):
-            return None, _("value must be a finite number")
         try:
-            start = date.fromisoformat(row["period_start"])
-            end = date.fromisoformat(row["period_end"])
+            start = date.fromisoformat(row["period_start"].strip())
+            end = date.fromisoformat(row["period_end"].strip())
         except ValueError:
             return None, _("period dates must be written YYYY-MM-DD")
         if end < start:
@@ -305,6 +389,9 @@ class TrainlinkKpiValue(models.Model):
         period_type = row.get("period_type") or "month"
         if period_type not in PERIOD_TYPES:
             return None, _("period_type must be month or quarter")
+        reason = self._check_period_shape(period_type, start, end)
+        if reason:
+            return None, reason
         employee = employees.get(row["employee_id"])
         if not employee or not employee["active"]:
             return None, _("unknown or archived employee %(id)s", id=row["employee_id"])
@@ -330,13 +417,7 @@ class TrainlinkKpiValue(models.Model):
 
     def _employees_by_id(self, rows):
         """What validation needs of each employee, read once per batch."""
-        ids = {
-            row["employee_id"]
-            for row in rows
-            if isinstance(row, dict)
-            and isinstance(row.get("employee_id"), int)
-            and not isinstance(row.get("employee_id"), bool)
-        }
+        ids = self._ids_in_rows(rows, "employee_id")
         # The sync user reads no personal data: only what validation needs.
         employees = self.env["hr.employee"].sudo().with_context(active_test=False)
         facts = employees.search_read(
@@ -355,6 +436,64 @@ class TrainlinkKpiValue(models.Model):
             )
         )
         return {(k["company_id"][0], k["code"]): k["id"] for k in kpis}
+
+    @api.model
+    def api_read_values(
+        self,
+        employee_ids,
+        kpi_ids,
+        since,
+        period_type="month",
+        after_id=0,
+        limit=MAX_BATCH,
+    ):
+        """Stored values of these employees and KPIs, in the caller's
+        companies, for periods starting on or after `since` (YYYY-MM-DD):
+        what the worker measures contributions on. One page of at most
+        `limit` (and MAX_BATCH) values with an id above `after_id`, in id
+        order, as {"id", "employee_id", "kpi_id", "period_start", "value"}:
+        ids and figures only, never names."""
+        self._check_sync_access()
+        ids = {
+            "employee_ids": employee_ids,
+            "kpi_ids": kpi_ids,
+        }
+        for name, values in ids.items():
+            if not isinstance(values, list) or len(values) > MAX_BATCH:
+                raise UserError(
+                    _(
+                        "%(field)s must be a list of at most %(max)s ids.",
+                        field=name,
+                        max=MAX_BATCH,
+                    )
+                )
+            ids[name] = self._ids_in_rows([{"id": v} for v in values], "id")
+        if period_type not in PERIOD_TYPES:
+            raise UserError(_("period_type must be month or quarter."))
+        try:
+            since = date.fromisoformat(since)
+        except (TypeError, ValueError):
+            raise UserError(_("since must be a date written YYYY-MM-DD.")) from None
+        for name, number in (("after_id", after_id), ("limit", limit)):
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise UserError(_("%(field)s must be an integer.", field=name))
+        values = self.sudo().search_read(
+            [
+                ("company_id", "in", self.env.companies.ids),
+                ("employee_id", "in", list(ids["employee_ids"])),
+                ("kpi_id", "in", list(ids["kpi_ids"])),
+                ("period_type", "=", period_type),
+                ("period_start", ">=", since),
+                ("id", ">", min(max(after_id, 0), MAX_INTEGER)),
+            ],
+            ["employee_id", "kpi_id", "period_start", "value"],
+            order="id",
+            limit=min(max(limit, 1), MAX_BATCH),
+            load=None,
+        )
+        for value in values:
+            value["period_start"] = fields.Date.to_string(value["period_start"])
+        return values
 
     @api.model
     def api_match_employees(self, keys):

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
 LEVELS = [
     ("1", "1 - Very low"),
     ("2", "2 - Low"),
@@ -13,8 +14,13 @@ LEVELS = [
 class TrainlinkNeed(models.Model):
     _name = "trainlink.need"
     _description = "Training Need"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "trainlink.guarded.mixin"]
     _order = "priority_score desc, deadline, id desc"
+
+    # Changed through the buttons only (approve, reject, plan, reset) and by
+    # the completion of the answering course (covered).
+    _trainlink_guarded_fields = frozenset({"state", "approved_by_id", "approval_date"})
+    _trainlink_concerned_field = "employee_ids"
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one(
@@ -141,6 +147,49 @@ class TrainlinkNeed(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        needs = super().create(vals_list)
+        needs._check_manager_scope()
+        return needs
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"department_id", "employee_ids"} & vals.keys():
+            self._check_manager_scope()
+        return result
+
+    def _check_manager_scope(self):
+        """A manager who is not a training officer raises needs for the
+        departments they manage and for the people of their team only; the
+        record rules let them see needs that merely name one of their team."""
+        user = self.env.user
+        if self.env.su or user.has_group(OFFICER_GROUP):
+            return
+        team = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("id", "child_of", user.employee_ids.ids)])
+        )
+        for need in self.sudo():
+            outside = need.employee_ids - team
+            if outside or (
+                need.department_id and not need._is_department_manager(user)
+            ):
+                raise AccessError(
+                    _(
+                        "Need %(need)s: you can raise needs for the departments "
+                        "you manage and the people of your team only.",
+                        need=need.name,
+                    )
+                )
+
+    def _is_department_manager(self, user):
+        """The user manages the need's department or one above it."""
+        self.ensure_one()
+        department = self.sudo().department_id
+        return bool(department) and department._trainlink_managed_by(user)
+
     def _trained_employees(self):
         self.ensure_one()
         if not self.course_id or not self.employee_ids:
@@ -163,18 +212,17 @@ class TrainlinkNeed(models.Model):
         the departments they manage, sub-departments included."""
         self.ensure_one()
         user = self.env.user
-        if user.has_group("trainlink_performance.group_trainlink_officer"):
+        if user.has_group(OFFICER_GROUP):
             return True
         if not user.has_group("trainlink_performance.group_trainlink_manager"):
             return False
-        department = self.department_id
-        while department:
-            if department.manager_id.user_id == user:
-                return True
-            department = department.parent_id
-        return False
+        return self._is_department_manager(user)
 
     def _check_can_approve(self):
+        """The manager of the need's department (or a training officer), with
+        write access to it, and never a person the need names."""
+        self._trainlink_check_not_concerned()
+        self.check_access("write")
         for need in self:
             if not need._can_approve():
                 raise AccessError(
@@ -192,7 +240,7 @@ class TrainlinkNeed(models.Model):
                 raise UserError(
                     _("Need %(need)s: only new needs can be approved.", need=need.name)
                 )
-        self.write(
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.user.id,
@@ -203,7 +251,7 @@ class TrainlinkNeed(models.Model):
 
     def action_reject(self):
         self._check_can_approve()
-        self.write({"state": "rejected"})
+        self.sudo().write({"state": "rejected"})
         return True
 
     def action_plan(self):
@@ -223,12 +271,14 @@ class TrainlinkNeed(models.Model):
                     )
                 )
         self._check_can_approve()
-        self.write({"state": "planned"})
+        self.sudo().write({"state": "planned"})
         return True
 
     def action_reset(self):
         self._check_can_approve()
-        self.write({"state": "new", "approved_by_id": False, "approval_date": False})
+        self.sudo().write(
+            {"state": "new", "approved_by_id": False, "approval_date": False}
+        )
         return True
 
     def action_enrol(self):

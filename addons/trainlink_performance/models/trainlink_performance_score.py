@@ -28,9 +28,26 @@ BANDS = [
 class TrainlinkPerformanceScore(models.Model):
     _name = "trainlink.performance.score"
     _description = "Performance Score"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "trainlink.guarded.mixin"]
     _order = "period_start desc, employee_id"
     _rec_name = "employee_id"
+
+    # Computed from the records by Compute, confirmed by a training officer
+    # who is not the employee: never typed in.
+    _trainlink_guarded_fields = frozenset(
+        {
+            "state",
+            "kpi_score",
+            "has_kpi_data",
+            "training_score",
+            "has_training",
+            "bonus",
+            "final_score",
+            "band",
+            "annual_score",
+        }
+    )
+    _trainlink_personal_fields = frozenset({"training_weight"})
 
     employee_id = fields.Many2one(
         "hr.employee", required=True, index=True, ondelete="cascade"
@@ -130,6 +147,9 @@ class TrainlinkPerformanceScore(models.Model):
                 )
 
     def action_compute(self):
+        """Compute the scores from the records (anyone who may edit them: the
+        result depends on the data only)."""
+        self.check_access("write")
         for score in self:
             if score.state == "confirmed":
                 raise UserError(
@@ -138,18 +158,21 @@ class TrainlinkPerformanceScore(models.Model):
                         employee=score.employee_id.name,
                     )
                 )
-            score.write(score._score_values())
+            score.sudo().write(score._score_values())
         for score in self.filtered(lambda s: s.period_type == "year"):
-            score.annual_score = score._annual_from_cycle()
+            score.sudo().annual_score = score._annual_from_cycle()
         return True
 
     def action_confirm(self):
+        self._trainlink_check_not_concerned()
         self.action_compute()
-        self.write({"state": "confirmed"})
+        self.sudo().write({"state": "confirmed"})
         return True
 
     def action_reset_draft(self):
-        self.write({"state": "draft"})
+        self._trainlink_check_not_concerned()
+        self.check_access("write")
+        self.sudo().write({"state": "draft"})
         return True
 
     def _score_values(self):

@@ -8,8 +8,13 @@ OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
 class TrainlinkPracticeCase(models.Model):
     _name = "trainlink.practice.case"
     _description = "Practice Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "trainlink.guarded.mixin"]
     _order = "create_date desc, id desc"
+
+    # Changed through the buttons only (submit, approve, reject, adopt).
+    _trainlink_guarded_fields = frozenset(
+        {"state", "approved_by_id", "approval_date", "adopted", "adoption_date"}
+    )
 
     # What the author may write; approval and adoption are for others.
     _EMPLOYEE_FIELDS = {
@@ -139,7 +144,7 @@ class TrainlinkPracticeCase(models.Model):
                         case=case.name,
                     )
                 )
-        self.write(
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.user.id,
@@ -150,7 +155,7 @@ class TrainlinkPracticeCase(models.Model):
 
     def action_reject(self):
         self._check_reviewer()
-        self.write({"state": "rejected", "adopted": False})
+        self.sudo().write({"state": "rejected", "adopted": False})
         return True
 
     def action_adopt(self):
@@ -167,7 +172,11 @@ class TrainlinkPracticeCase(models.Model):
                         case=case.name,
                     )
                 )
-        self.write({"adopted": True, "adoption_date": fields.Date.context_today(self)})
+        self._trainlink_check_not_concerned()
+        self.check_access("write")
+        self.sudo().write(
+            {"adopted": True, "adoption_date": fields.Date.context_today(self)}
+        )
         return True
 
     def _check_reviewer(self):
@@ -179,5 +188,6 @@ class TrainlinkPracticeCase(models.Model):
                     "a practice case."
                 )
             )
-        if not user.has_group(OFFICER_GROUP) and self.employee_id.user_id & user:
+        if self.sudo().employee_id.user_id & user:
             raise AccessError(_("You cannot review your own practice case."))
+        self.check_access("write")

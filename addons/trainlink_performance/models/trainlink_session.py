@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
+
 
 class TrainlinkSession(models.Model):
     _name = "trainlink.session"
@@ -57,18 +59,43 @@ class TrainlinkSession(models.Model):
     attendance_ids = fields.One2many("trainlink.attendance", "session_id", copy=False)
     attendee_count = fields.Integer(compute="_compute_stats", store=True)
     completed_count = fields.Integer(compute="_compute_stats", store=True)
-    passed_count = fields.Integer(compute="_compute_stats", store=True)
+    # Results of the attendees as a group: officers read them as they are;
+    # everyone else reads the shared_* figures, withheld for small groups.
+    passed_count = fields.Integer(
+        compute="_compute_stats", store=True, groups=OFFICER_GROUP
+    )
     pass_rate = fields.Float(
         string="Pass Rate (%)",
         compute="_compute_stats",
         store=True,
         aggregator="avg",
+        groups=OFFICER_GROUP,
     )
     satisfaction_avg = fields.Float(
         string="Average Satisfaction",
         compute="_compute_stats",
         store=True,
         aggregator="avg",
+        groups=OFFICER_GROUP,
+    )
+    shared_pass_rate = fields.Float(
+        string="Group Pass Rate (%)",
+        compute="_compute_shared_stats",
+        help="Shown once at least the company's minimum group size of "
+        "attendees completed the session, so that nobody infers another "
+        "attendee's result.",
+    )
+    shared_satisfaction_avg = fields.Float(
+        string="Group Satisfaction",
+        compute="_compute_shared_stats",
+        help="Shown once at least the company's minimum group size of "
+        "attendees rated the session.",
+    )
+    shared_stats_withheld = fields.Boolean(
+        string="Results Withheld",
+        compute="_compute_shared_stats",
+        help="Too few attendees for the group's results to be shown without "
+        "revealing one person's.",
     )
     cost = fields.Monetary(
         compute="_compute_cost",
@@ -111,6 +138,24 @@ class TrainlinkSession(models.Model):
             session.satisfaction_avg = (
                 sum(int(a.satisfaction) for a in rated) / len(rated) if rated else 0.0
             )
+
+    @api.depends("pass_rate", "satisfaction_avg", "completed_count")
+    @api.depends_context("uid")
+    def _compute_shared_stats(self):
+        officer = self.env.user.has_group(OFFICER_GROUP)
+        for session in self:
+            facts = session.sudo()
+            minimum = facts.company_id.trainlink_min_group_size
+            rated = facts.attendance_ids.filtered(
+                lambda a: a.state != "cancelled" and a.satisfaction
+            )
+            pass_shown = officer or facts.completed_count >= minimum
+            rating_shown = officer or len(rated) >= minimum
+            session.shared_pass_rate = facts.pass_rate if pass_shown else 0.0
+            session.shared_satisfaction_avg = (
+                facts.satisfaction_avg if rating_shown else 0.0
+            )
+            session.shared_stats_withheld = not (pass_shown and rating_shown)
 
     @api.depends("attendee_count", "course_id.cost_per_seat")
     def _compute_cost(self):
@@ -229,7 +274,9 @@ class TrainlinkSession(models.Model):
                         session=session.name,
                     )
                 )
-        self.attendance_ids.write({"state": "cancelled"})
+        self.check_access("write")
+        # Cancelling the session cancels every seat, whoever holds it.
+        self.attendance_ids.sudo().write({"state": "cancelled"})
         self.write({"state": "cancelled"})
         return True
 

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-SYNC_GROUP = "trainlink_performance.group_trainlink_sync"
+from .trainlink_kpi_value import MAX_INTEGER, MAX_TEXT_LENGTH
+
 # Lines of worker rejections kept in a run log; the count stays exact.
 MAX_LOGGED_REJECTIONS = 1000
 
@@ -41,7 +43,9 @@ class TrainlinkSyncRun(models.Model):
             run.name = f"{run.source} {fields.Datetime.to_string(run.started)}"
 
     def _add_result(self, result):
-        """Accumulate one upsert call's result into the run."""
+        """Accumulate one upsert call's result into the run, if any."""
+        if not self:
+            return
         self.ensure_one()
         lines = []
         for rejection in result["rejected"]:
@@ -65,10 +69,37 @@ class TrainlinkSyncRun(models.Model):
         )
 
     @api.model
+    def _sync_run(self, run_id):
+        """The open run of the caller's companies an upsert reports to, as
+        superuser; empty when the worker names none (False or 0). Any other
+        value is refused with a message, before anything is written."""
+        if not run_id:
+            return self.sudo().browse()
+        if (
+            not isinstance(run_id, int)
+            or isinstance(run_id, bool)
+            or not 0 < run_id <= MAX_INTEGER
+        ):
+            raise UserError(_("run_id must be the id of a sync run (an integer)."))
+        run = self.sudo().browse(run_id).exists()
+        if not run or run.company_id not in self.env.companies:
+            raise UserError(_("Unknown sync run %(id)s.", id=run_id))
+        if run.state != "running":
+            raise UserError(
+                _(
+                    "Sync run %(id)s is already closed: start a new run.",
+                    id=run_id,
+                )
+            )
+        return run
+
+    @api.model
     def api_start(self, source):
         """Open a run for the worker; returns its id."""
         self.env["trainlink.kpi.value"]._check_sync_access()
-        return self.create({"source": str(source)}).id
+        if not isinstance(source, str) or not source.strip():
+            raise UserError(_("A sync run needs the name of its source."))
+        return self.sudo().create({"source": source.strip()[:MAX_TEXT_LENGTH]}).id
 
     @api.model
     def api_finish(self, run_id, error=None, rejections=None):
@@ -79,25 +110,30 @@ class TrainlinkSyncRun(models.Model):
         so IT sees them in the run log beside the ones the API refused.
         """
         self.env["trainlink.kpi.value"]._check_sync_access()
-        run = self.browse(int(run_id)).exists()
+        try:
+            run = self._sync_run(run_id)
+        except UserError as refusal:
+            return {"ok": False, "reason": str(refusal)}
         if not run:
             return {"ok": False, "reason": _("Unknown sync run %(id)s.", id=run_id)}
+        if not isinstance(rejections, list):
+            rejections = []
         lines = []
-        for rejection in (rejections or [])[:MAX_LOGGED_REJECTIONS]:
+        for rejection in rejections[:MAX_LOGGED_REJECTIONS]:
             if isinstance(rejection, dict):
                 lines.append(
                     _(
                         "worker, %(key)s: %(reason)s",
-                        key=rejection.get("record_id") or "-",
-                        reason=rejection.get("reason") or "-",
+                        key=str(rejection.get("record_id") or "-")[:MAX_TEXT_LENGTH],
+                        reason=str(rejection.get("reason") or "-")[:MAX_TEXT_LENGTH],
                     )
                 )
         run.write(
             {
                 "finished": fields.Datetime.now(),
                 "state": "failed" if error else "done",
-                "error": error or False,
-                "rejected_count": run.rejected_count + len(rejections or []),
+                "error": str(error) if error else False,
+                "rejected_count": run.rejected_count + len(rejections),
                 "rejection_log": "\n".join(filter(None, [run.rejection_log, *lines])),
             }
         )

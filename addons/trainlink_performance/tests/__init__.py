@@ -11,3 +11,4 @@ from . import test_kpi_target
 from . import test_contribution
 from . import test_contribution_api
 from . import test_promotion
+from . import test_security_attacks
