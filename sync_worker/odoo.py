@@ -622,15 +622,26 @@ class ErpClient:
         args = [since.isoformat()] if since else []
         return self.transport.call(ATTENDANCE_MODEL, "api_read_completed", *args)
 
-    def comparison_group(self, attendance_id: int) -> list[int]:
-        answer = self.transport.call(
-            ATTENDANCE_MODEL, "api_comparison_group", attendance_id
-        )
-        if not answer.get("ok"):
-            raise ErpFault(
-                str(answer.get("reason") or f"no comparison group for {attendance_id}")
+    def comparison_groups(self, attendance_ids: list[int]) -> dict[int, dict]:
+        """Each attendance -> its comparison groups, most specific basis
+        first: {"min_peers": n, "groups": [{"basis", "employee_ids"}]}, or
+        {"reason": why none} when the ERP has none; batch_size per call."""
+        answers = {}
+        for batch in _chunks(list(attendance_ids), self.batch_size):
+            result = self.transport.call(
+                ATTENDANCE_MODEL, "api_comparison_groups", batch
             )
-        return list(answer.get("employee_ids") or [])
+            for attendance_id, answer in zip(batch, result, strict=True):
+                if answer.get("ok"):
+                    answers[attendance_id] = {
+                        "min_peers": int(answer.get("min_peers") or 1),
+                        "groups": list(answer.get("groups") or []),
+                    }
+                else:
+                    answers[attendance_id] = {
+                        "reason": str(answer.get("reason") or "no comparison group")
+                    }
+        return answers
 
     def read_kpi_values(
         self,

@@ -361,19 +361,20 @@ class Runner:
             if set(attendance.get("kpi_codes") or []) & set(kpis)
         ]
         report.records = len(attendances)
+        groups = self.erp.comparison_groups([a["attendance_id"] for a in attendances])
         comparison = {}
         measured = []
         for attendance in attendances:
             attendance_id = attendance["attendance_id"]
-            try:
-                comparison[attendance_id] = self.erp.comparison_group(attendance_id)
-            except ErpError as exc:
-                if erp_failure(exc):
-                    raise
+            answer = groups.get(attendance_id) or {"reason": "no comparison group"}
+            if "reason" in answer:
                 report.rejected.append(
-                    Rejection(CONTRIBUTIONS, f"attendance {attendance_id}", str(exc))
+                    Rejection(
+                        CONTRIBUTIONS, f"attendance {attendance_id}", answer["reason"]
+                    )
                 )
                 continue
+            comparison[attendance_id] = answer
             measured.append(attendance)
         if not measured:
             return
@@ -393,12 +394,16 @@ class Runner:
         """Stored monthly values of the trainees and their peers, for the
         course KPIs, from the earliest baseline window on."""
         employees = {attendance["employee_id"] for attendance in attendances}
-        for peers in comparison.values():
-            employees.update(peers)
+        for answer in comparison.values():
+            for group in answer["groups"]:
+                employees.update(group["employee_ids"])
         codes = {code for a in attendances for code in a["kpi_codes"] if code in kpis}
+        # Three baseline windows back: the baseline and the prior months
+        # that tell the usual level (regression to the mean).
         earliest = min(
             months_before(
-                date.fromisoformat(a["completion_date"]), a["baseline_window_months"]
+                date.fromisoformat(a["completion_date"]),
+                3 * a["baseline_window_months"],
             )
             for a in attendances
         )

@@ -10,6 +10,7 @@ is stored and the upsert writes nothing.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -58,7 +59,24 @@ CONTRIBUTION_ROW_FIELDS = [
     "peer_lift",
     "baseline_points",
     "post_points",
+    "peer_count",
+    "comparison_basis",
+    "peer_lift_se",
+    "net_lift_se",
+    "interval_dof",
+    "pre_trend",
+    "pre_trend_se",
+    "baseline_matched",
 ]
+# Figures of a contribution row rounded to DECIMALS.
+MEASURE_FLOATS = (
+    "peer_lift",
+    "peer_lift_se",
+    "net_lift_se",
+    "interval_dof",
+    "pre_trend",
+    "pre_trend_se",
+)
 
 
 def period_bounds(day: date, period: str) -> tuple[date, date]:
@@ -145,11 +163,14 @@ def _aggregation(kpi: KpiInfo) -> str:
 
 # ---------------------------------------------------------- contributions --
 
+# Comparison bases, most specific first, as api_comparison_groups names them.
+BASES = ("department", "job", "job_family")
+
 
 def contribution_rows(
     values: pd.DataFrame,
     attendances: list[dict],
-    comparison: dict[int, list[int]],
+    comparison: dict[int, dict],
     kpis: dict[str, KpiInfo],
     today: date,
 ) -> list[dict]:
@@ -158,24 +179,22 @@ def contribution_rows(
 
     Windows, in whole months around the completion month C: the baseline is
     the `baseline_window_months` months before C, the post window the
-    `kpi_window_months` months after C, cut at the last month that has ended
-    by `today` (post_end is the end of that month). The completion month
-    itself belongs to neither side.
+    `kpi_window_months` months after C (measured once it has ended by
+    `today`), and the prior window the 2 x `baseline_window_months` months
+    before the baseline (the usual level). C belongs to no window.
 
     `values` holds monthly KPI values [employee_id, kpi_code, period_start,
-    value]; a month with several values (several sources) counts once, with
-    their mean. baseline_value and post_value are the means of the trainee's
-    monthly values in each window; the points are the months with a value.
+    value]; a month with several values counts once, with their mean.
+    baseline_value and post_value are the trainee's monthly means in each
+    window; the points are the months with a value.
 
-    peer_lift is the lift of the comparison group (`comparison`:
-    attendance_id -> peer employee ids) over the same windows, measured on
-    the peers' mean of each month:
-
-        higher is better: (post - baseline) / |baseline| * 100
-        lower is better:  (baseline - post) / |baseline| * 100
-
-    and 0.0 when the peers have no value on a side or a zero baseline. The
-    trainee's own lift is computed by the add-on from the values sent.
+    `comparison` maps each attendance to api_comparison_groups' answer:
+    {"min_peers": n, "groups": [{"basis", "employee_ids"}, ...]}, most
+    specific basis first. The first basis with at least min_peers peers who
+    have values on both sides is used (else the one with the most such
+    peers): the same peers on both sides, each measured against their own
+    baseline, so that people joining or leaving during the windows cannot
+    move the comparison. See `_measure` for the net lift and its uncertainty.
 
     Left out (no row): a course KPI not in `kpis`, a post window with no
     ended month or no trainee value yet, and a trainee baseline that is
@@ -185,17 +204,21 @@ def contribution_rows(
     if windows.empty:
         return []
     monthly = _monthly_means(values)
-    trainees = windows[["attendance_id", "employee_id"]].drop_duplicates()
-    trainee = _window_means(windows, monthly, trainees)
-    peers = _window_means(windows, monthly, _peer_pairs(comparison))
-    measured = (
-        (trainee["post_points"] > 0)
-        & (trainee["baseline_points"] > 0)
-        & (trainee["baseline_value"] != 0)
+    trainee = _sided(windows, monthly, windows[["attendance_id", "employee_id"]])
+    trainee = trainee[trainee["side"] != "outside"]
+    sides = _side_means(trainee, WINDOW_KEYS).reindex(
+        pd.MultiIndex.from_frame(windows[WINDOW_KEYS])
     )
-    peer_lift = _lift(
-        peers["baseline_value"], peers["post_value"], windows["direction"]
-    ).fillna(0.0)
+    measured = (
+        (sides["post_points"] > 0)
+        & (sides["baseline_points"] > 0)
+        & (sides["baseline_value"].fillna(0) != 0)
+    )
+    windows, sides = windows[measured.to_numpy()], sides[measured]
+    if windows.empty:
+        return []
+    peers, basis = _chosen_peers(windows, monthly, comparison)
+    measures = _measure(windows, trainee, sides, peers)
     rows = pd.DataFrame(
         {
             "attendance_id": windows["attendance_id"].astype("int64"),
@@ -204,13 +227,20 @@ def contribution_rows(
             "post_end": _last_days(windows["post_last"]),
             "baseline_start": _first_days(windows["baseline_first"]),
             "baseline_end": _last_days(windows["baseline_last"]),
-            "baseline_value": trainee["baseline_value"].round(DECIMALS),
-            "post_value": trainee["post_value"].round(DECIMALS),
-            "peer_lift": peer_lift.round(DECIMALS),
-            "baseline_points": trainee["baseline_points"].fillna(0).astype("int64"),
-            "post_points": trainee["post_points"].fillna(0).astype("int64"),
+            "baseline_value": sides["baseline_value"].to_numpy(),
+            "post_value": sides["post_value"].to_numpy(),
+            "baseline_points": sides["baseline_points"].to_numpy(),
+            "post_points": sides["post_points"].to_numpy(),
         }
-    )[measured]
+    ).reset_index(drop=True)
+    rows = pd.concat(
+        [rows, basis.reset_index(drop=True), measures.reset_index(drop=True)], axis=1
+    )
+    for name in ("baseline_value", "post_value", *MEASURE_FLOATS):
+        rows[name] = rows[name].astype("float64").round(DECIMALS)
+    for name in ("baseline_points", "post_points", "peer_count"):
+        rows[name] = rows[name].astype("int64")
+    rows["baseline_matched"] = rows["baseline_matched"].astype(bool)
     return rows[CONTRIBUTION_ROW_FIELDS].to_dict("records")
 
 
@@ -218,9 +248,9 @@ def _windows(
     attendances: list[dict], kpis: dict[str, KpiInfo], today: date
 ) -> pd.DataFrame:
     """One row per (attendance, known KPI of its course): the trainee, the
-    KPI's direction and the first and last month (monthly periods) of both
-    windows. A training is measured once its whole KPI window has ended, so
-    each training and KPI gets one contribution record, never partial ones."""
+    KPI's direction (+1 higher is better, -1 lower) and the first and last
+    month of each window. A training is measured once its whole KPI window
+    has ended, so each training and KPI gets one contribution record."""
     frame = (
         pd.DataFrame(attendances, columns=ATTENDANCE_FIELDS)
         .explode("kpi_codes")
@@ -228,11 +258,14 @@ def _windows(
     )
     frame = frame[frame["kpi_code"].isin(list(kpis))].reset_index(drop=True)
     completion = pd.to_datetime(frame["completion_date"]).dt.to_period("M")
+    baseline = frame["baseline_window_months"].astype("int64")
     post_last = completion + frame["kpi_window_months"].astype("int64")
     last_ended = pd.Period(today, freq="M") - 1
+    directions = {c: -1 if k.direction == "lower" else 1 for c, k in kpis.items()}
     frame = frame.assign(
-        direction=frame["kpi_code"].map({c: k.direction for c, k in kpis.items()}),
-        baseline_first=completion - frame["baseline_window_months"].astype("int64"),
+        sign=frame["kpi_code"].map(directions),
+        prior_first=completion - 3 * baseline,
+        baseline_first=completion - baseline,
         baseline_last=completion - 1,
         post_first=completion + 1,
         post_last=post_last,
@@ -250,45 +283,303 @@ def _monthly_means(values: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _peer_pairs(comparison: dict[int, list[int]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            (attendance_id, employee_id)
-            for attendance_id, employee_ids in comparison.items()
-            for employee_id in employee_ids
-        ],
-        columns=["attendance_id", "employee_id"],
-    )
-
-
-def _window_means(
+def _sided(
     windows: pd.DataFrame, monthly: pd.DataFrame, members: pd.DataFrame
 ) -> pd.DataFrame:
-    """For each window (row of `windows`, same order), the mean over each
-    side's months of the members' mean value of the month, and the number of
-    months with a value: baseline_value, baseline_points, post_value,
-    post_points (NaN when a side has no value)."""
+    """The members' monthly values of each window, with the side of the
+    window each month falls in: prior, baseline, post or outside."""
     frame = (
         windows.drop(columns="employee_id")
         .merge(members, on="attendance_id")
         .merge(monthly, on=["employee_id", "kpi_code"])
     )
-    means = {}
-    for side in ("baseline", "post"):
-        inside = frame["month"].between(frame[f"{side}_first"], frame[f"{side}_last"])
-        per_month = frame[inside].groupby([*WINDOW_KEYS, "month"])["value"].mean()
-        by_window = per_month.groupby(level=WINDOW_KEYS)
-        means[f"{side}_value"] = by_window.mean()
-        means[f"{side}_points"] = by_window.size()
+    month = frame["month"]
+    side = pd.Series("outside", index=frame.index)
+    for name in ("prior", "baseline", "post"):
+        last = frame["baseline_first"] - 1 if name == "prior" else frame[f"{name}_last"]
+        side = side.mask(month.between(frame[f"{name}_first"], last), name)
+    return frame.assign(side=side)
+
+
+def _side_means(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per `keys`, the mean and the count of the values of each side:
+    prior_value, baseline_value, post_value and their _points."""
+    grouped = frame.groupby([*keys, "side"])["value"].agg(["mean", "size"])
+    table = grouped.unstack("side")
+    result = pd.DataFrame(index=table.index)
+    for side in ("prior", "baseline", "post"):
+        result[f"{side}_value"] = (
+            table[("mean", side)] if ("mean", side) in table else float("nan")
+        )
+        points = table[("size", side)] if ("size", side) in table else 0
+        result[f"{side}_points"] = pd.Series(points, index=table.index).fillna(0)
+    return result
+
+
+def _chosen_peers(
+    windows: pd.DataFrame, monthly: pd.DataFrame, comparison: dict[int, dict]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The peers each window is compared with, with their own side means,
+    and per window the basis used, the number of peers and whether peers
+    were matched on their baseline (filled in by _measure)."""
+    pairs = pd.DataFrame(
+        [
+            (attendance_id, rank, group["basis"], employee_id, answer["min_peers"])
+            for attendance_id, answer in comparison.items()
+            for rank, group in enumerate(answer.get("groups") or [])
+            for employee_id in group["employee_ids"]
+        ],
+        columns=["attendance_id", "rank", "basis", "employee_id", "min_peers"],
+    )
+    keys = [*WINDOW_KEYS, "rank", "employee_id"]
+    frame = _sided(windows, monthly, pairs)
+    frame = frame[frame["side"] != "outside"]
+    own = _side_means(frame, keys).reset_index()
+    own = own[
+        (own["baseline_points"] > 0)
+        & (own["post_points"] > 0)
+        & (own["baseline_value"] != 0)
+    ]
+    counts = own.groupby([*WINDOW_KEYS, "rank"]).size().rename("peer_count")
+    options = counts.reset_index().merge(
+        pairs[["attendance_id", "rank", "basis", "min_peers"]].drop_duplicates(),
+        on=["attendance_id", "rank"],
+    )
+    # The most specific basis with enough peers; else the one with the most.
+    enough = options[options["peer_count"] >= options["min_peers"]]
+    best = enough.sort_values([*WINDOW_KEYS, "rank"]).drop_duplicates(WINDOW_KEYS)
+    most = options.sort_values(
+        [*WINDOW_KEYS, "peer_count", "rank"], ascending=[True, True, False, True]
+    ).drop_duplicates(WINDOW_KEYS)
+    chosen = pd.concat([best, most]).drop_duplicates(WINDOW_KEYS)
     index = pd.MultiIndex.from_frame(windows[WINDOW_KEYS])
-    return pd.DataFrame(means).reindex(index).reset_index(drop=True)
+    basis = (
+        chosen.set_index(WINDOW_KEYS)[["basis", "peer_count"]]
+        .reindex(index)
+        .rename(columns={"basis": "comparison_basis"})
+    )
+    basis["comparison_basis"] = basis["comparison_basis"].fillna("none")
+    basis["peer_count"] = basis["peer_count"].fillna(0)
+    peers = own.merge(chosen[[*WINDOW_KEYS, "rank"]], on=[*WINDOW_KEYS, "rank"])
+    peer_months = frame.merge(
+        peers[[*WINDOW_KEYS, "rank", "employee_id", "baseline_value"]].rename(
+            columns={"baseline_value": "own_baseline"}
+        ),
+        on=[*WINDOW_KEYS, "rank", "employee_id"],
+    )
+    return (peers, peer_months), basis.reset_index(drop=True)
 
 
-def _lift(baseline: pd.Series, post: pd.Series, direction: pd.Series) -> pd.Series:
-    """Change from baseline to post in percent of |baseline|, positive when
-    the KPI moved the good way; NaN for a missing or zero baseline."""
-    change = (post - baseline) / baseline.abs().replace(0, float("nan")) * 100
-    return change.where(direction != "lower", -change)
+def _measure(windows, trainee, sides, peers) -> pd.DataFrame:
+    """Net lift and its uncertainty, per window (difference in differences).
+
+    The net lift is the trainee's lift minus the peers' lift, where the
+    peers' lift is the mean of each peer's own lift (their post-window mean
+    against their own baseline mean, signed by the KPI's direction): the
+    same people on both sides, whatever their size.
+
+    Its standard error comes from the month-to-month variation of the gap
+    g = 100 x (trainee's value / trainee's baseline - mean over the peers of
+    value / own baseline), signed, in the months where both have a value:
+    Welch's sqrt(s_b^2/n_b + s_p^2/n_p) over the baseline and post months,
+    with Welch-Satterthwaite degrees of freedom. The gap holds the noise of
+    the trainee and of the peers and none of what moved them all alike;
+    months are taken as independent. With fewer than two months on a side
+    there is no interval (0 degrees of freedom). The pre-trend is the slope
+    of g over the baseline months (points per month) with its standard
+    error: near zero when trainee and peers moved alike before the course.
+
+    Regression to the mean: a trainee whose baseline fell below their prior
+    level (the months before the baseline) recovers without any course, and
+    so do peers who fell as much. When the prior months are known, the
+    peers' lift is the one expected at the trainee's own change from prior
+    to baseline, from a least-squares line of each peer's lift on their own
+    change; the error of that prediction is added to the standard error.
+    """
+    peer_table, peer_months = peers
+    index = pd.MultiIndex.from_frame(windows[WINDOW_KEYS])
+    sign = windows.set_index(WINDOW_KEYS)["sign"]
+    gaps = _gaps(trainee, sides, peer_months, sign)
+    stats = gaps.groupby([*WINDOW_KEYS, "side"])["gap"].agg(["var", "size"])
+    stats = stats.unstack("side").reindex(index)
+    size_b, size_p = stats[("size", "baseline")], stats[("size", "post")]
+    var_b = stats[("var", "baseline")] / size_b
+    var_p = stats[("var", "post")] / size_p
+    dof = (var_b + var_p) ** 2 / (var_b**2 / (size_b - 1) + var_p**2 / (size_p - 1))
+    # Two equal months give no variance: the interval is then a point, with
+    # the degrees of freedom of the months.
+    dof = dof.fillna((size_b + size_p - 2).where((var_b + var_p) == 0))
+    lift = _change(sides["baseline_value"], sides["post_value"], sign.reindex(index))
+    peer_lifts = _change(
+        peer_table["baseline_value"],
+        peer_table["post_value"],
+        peer_table.set_index(WINDOW_KEYS).index.map(sign).to_numpy(),
+    )
+    by_window = peer_lifts.groupby([peer_table[key] for key in WINDOW_KEYS])
+    peer_lift = by_window.mean()
+    peer_lift_variance = by_window.var() / by_window.size()
+    result = pd.DataFrame(
+        {
+            "lift": lift.to_numpy(),
+            "peer_lift": peer_lift.reindex(index).fillna(0.0).to_numpy(),
+            "peer_variance": peer_lift_variance.reindex(index).to_numpy(),
+            "variance": (var_b + var_p).to_numpy(),
+            "interval_dof": dof.where((size_b >= 2) & (size_p >= 2)).to_numpy(),
+        },
+        index=index,
+    )
+    result = result.join(_pre_trend(gaps))
+    result = result.join(_expected_at_dip(windows, sides, peer_table, sign))
+    matched = result["expected_peer_lift"].notna()
+    result["peer_lift"] = result["peer_lift"].where(
+        ~matched, result["expected_peer_lift"]
+    )
+    result["peer_variance"] = result["peer_variance"].where(
+        ~matched, result["prediction_variance"]
+    )
+    result["variance"] = result["variance"] + result["prediction_variance"].fillna(0.0)
+    has_interval = result["interval_dof"].notna()
+    return pd.DataFrame(
+        {
+            "peer_lift": result["peer_lift"].to_numpy(),
+            "peer_lift_se": result["peer_variance"].pow(0.5).fillna(0.0).to_numpy(),
+            "net_lift_se": result["variance"]
+            .pow(0.5)
+            .where(has_interval, 0.0)
+            .to_numpy(),
+            "interval_dof": result["interval_dof"].fillna(0.0).to_numpy(),
+            "pre_trend": result["pre_trend"].fillna(0.0).to_numpy(),
+            "pre_trend_se": result["pre_trend_se"].fillna(0.0).to_numpy(),
+            "baseline_matched": matched.to_numpy(),
+        }
+    )
+
+
+def _gaps(trainee, sides, peer_months, sign) -> pd.DataFrame:
+    """The signed gap between trainee and peers, in points of their own
+    baselines, for each month of each window; without peers, the trainee's
+    own change (no market correction: such windows are inconclusive)."""
+    trainee = trainee[trainee["side"].isin(("baseline", "post"))]
+    trainee = trainee.merge(
+        sides["baseline_value"].rename("own_baseline").reset_index(), on=WINDOW_KEYS
+    )
+    trainee_rel = _relative(trainee).rename("trainee")
+    peer_rel = (
+        _relative(peer_months[peer_months["side"].isin(("baseline", "post"))])
+        .groupby(level=[*WINDOW_KEYS, "month", "side"])
+        .mean()
+        .rename("peers")
+    )
+    gaps = trainee_rel.to_frame().join(peer_rel, how="left").reset_index()
+    with_peers = gaps.groupby(WINDOW_KEYS)["peers"].transform("count") > 0
+    gaps = gaps[~with_peers | gaps["peers"].notna()].copy()
+    gaps["peers"] = gaps["peers"].fillna(1.0)
+    gaps["gap"] = (
+        100.0
+        * (gaps["trainee"] - gaps["peers"])
+        * gaps.set_index(WINDOW_KEYS).index.map(sign).to_numpy()
+    )
+    return gaps
+
+
+def _relative(frame: pd.DataFrame) -> pd.Series:
+    """Each member's monthly value over their own baseline mean, averaged
+    per member and month: indexed by window keys, month and side."""
+    relative = frame["value"] / frame["own_baseline"].abs()
+    return relative.groupby(
+        [frame[key] for key in (*WINDOW_KEYS, "month", "side")]
+    ).mean()
+
+
+def _pre_trend(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Least-squares slope of the gap over the baseline months and its
+    standard error (windows with at least 3 baseline months)."""
+    base = gaps[gaps["side"] == "baseline"].copy()
+    base["x"] = base["month"].map(lambda month: month.ordinal).astype("float64")
+    grouped = base.groupby(WINDOW_KEYS)
+    x_mean = grouped["x"].transform("mean")
+    y_mean = grouped["gap"].transform("mean")
+    base["sxx"] = (base["x"] - x_mean) ** 2
+    base["sxy"] = (base["x"] - x_mean) * (base["gap"] - y_mean)
+    base["syy"] = (base["gap"] - y_mean) ** 2
+    sums = base.groupby(WINDOW_KEYS)[["sxx", "sxy", "syy"]].sum()
+    count = grouped.size()
+    slope = sums["sxy"] / sums["sxx"].replace(0, float("nan"))
+    residual = (sums["syy"] - slope * sums["sxy"]).clip(lower=0)
+    se = (residual / (count - 2) / sums["sxx"]).pow(0.5)
+    enough = count >= 3
+    return pd.DataFrame(
+        {"pre_trend": slope.where(enough), "pre_trend_se": se.where(enough)}
+    )
+
+
+def _expected_at_dip(windows, sides, peer_table, sign) -> pd.DataFrame:
+    """For windows where the trainee and at least 3 peers have a prior level:
+    the peers' lift expected at the trainee's change from prior to baseline
+    (their "dip"), and the variance of that prediction; NaN elsewhere.
+
+    Fitted on logarithms (log of post / baseline against log of baseline /
+    prior, least squares over the peers) and turned back into a percentage
+    with the residual variance (a log-normal mean): a lift measured against
+    a low baseline grows faster than a straight line in percent would say.
+    Applied whatever the sign of the dip: adjusting only the trainees below
+    their usual level would bias the others the other way."""
+    sign_of = peer_table.set_index(WINDOW_KEYS).index.map(sign).to_numpy()
+    peers = peer_table.assign(
+        x=_log_ratio(peer_table["prior_value"], peer_table["baseline_value"]),
+        y=_log_ratio(peer_table["baseline_value"], peer_table["post_value"]),
+    ).dropna(subset=["x", "y"])
+    trainee_x = _log_ratio(sides["prior_value"], sides["baseline_value"]).rename(
+        "trainee_x"
+    )
+    grouped = peers.groupby(WINDOW_KEYS)
+    x_mean = grouped["x"].transform("mean")
+    y_mean = grouped["y"].transform("mean")
+    peers = peers.assign(
+        sxx=(peers["x"] - x_mean) ** 2,
+        sxy=(peers["x"] - x_mean) * (peers["y"] - y_mean),
+        syy=(peers["y"] - y_mean) ** 2,
+    )
+    sums = peers.groupby(WINDOW_KEYS).agg(
+        x=("x", "mean"),
+        y=("y", "mean"),
+        sxx=("sxx", "sum"),
+        sxy=("sxy", "sum"),
+        syy=("syy", "sum"),
+        count=("x", "size"),
+    )
+    sums = sums.join(trainee_x, how="inner")
+    slope = sums["sxy"] / sums["sxx"].replace(0, float("nan"))
+    predicted = sums["y"] + slope * (sums["trainee_x"] - sums["x"])
+    residual = (sums["syy"] - slope * sums["sxy"]).clip(lower=0) / (sums["count"] - 2)
+    ratio = (predicted + residual / 2).map(math.exp)
+    direction = sign.reindex(sums.index)
+    expected = 100.0 * (ratio - 1) * direction
+    prediction = (
+        (100.0 * ratio) ** 2
+        * residual
+        * (1 / sums["count"] + (sums["trainee_x"] - sums["x"]) ** 2 / sums["sxx"])
+    )
+    applies = (sums["count"] >= 3) & slope.notna()
+    del sign_of
+    return pd.DataFrame(
+        {
+            "expected_peer_lift": expected.where(applies),
+            "prediction_variance": prediction.where(applies),
+        }
+    )
+
+
+def _log_ratio(before: pd.Series, after: pd.Series) -> pd.Series:
+    """log(after / before); NaN unless both are positive."""
+    ratio = after / before.where(before > 0)
+    return ratio.where(ratio > 0).map(math.log, na_action="ignore")
+
+
+def _change(before: pd.Series, after: pd.Series, sign) -> pd.Series:
+    """Change from before to after in percent of |before|, positive when the
+    KPI moved the good way; NaN for a missing or zero `before`."""
+    return (after - before) / before.abs().replace(0, float("nan")) * 100 * sign
 
 
 # ---------------------------------------------------------------- helpers --

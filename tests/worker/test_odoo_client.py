@@ -386,26 +386,32 @@ def test_runs_are_opened_and_closed_without_sending_none(fake_odoo):
     assert finishes == [[9, False], [9, "it broke"]]
 
 
-def test_read_completed_and_comparison_group(fake_odoo):
+def test_read_completed_and_comparison_groups_in_batches(fake_odoo):
     fake_odoo.methods[("trainlink.attendance", "api_read_completed")] = (
         lambda args, kwargs: [{"attendance_id": 5, "since": args}]
     )
-    fake_odoo.methods[("trainlink.attendance", "api_comparison_group")] = (
-        lambda args, kwargs: (
-            {"ok": True, "employee_ids": [1, 2]}
-            if args[0] == 5
-            else {"ok": False, "reason": "unknown attendance 6"}
-        )
+    group = {"basis": "department", "employee_ids": [1, 2]}
+    fake_odoo.methods[("trainlink.attendance", "api_comparison_groups")] = (
+        lambda args, kwargs: [
+            {"ok": True, "min_peers": 5, "groups": [group]}
+            if attendance_id == 5
+            else {"ok": False, "reason": f"unknown attendance {attendance_id}"}
+            for attendance_id in args[0]
+        ]
     )
-    erp = ErpClient(transport(fake_odoo.url))
+    erp = ErpClient(transport(fake_odoo.url), batch_size=2)
 
     assert erp.read_completed(date(2024, 1, 1)) == [
         {"attendance_id": 5, "since": ["2024-01-01"]}
     ]
     assert erp.read_completed() == [{"attendance_id": 5, "since": []}]
-    assert erp.comparison_group(5) == [1, 2]
-    with pytest.raises(ErpFault, match="unknown attendance 6"):
-        erp.comparison_group(6)
+    assert erp.comparison_groups([5, 6, 7]) == {
+        5: {"min_peers": 5, "groups": [group]},
+        6: {"reason": "unknown attendance 6"},
+        7: {"reason": "unknown attendance 7"},
+    }
+    calls = fake_odoo.calls("trainlink.attendance", "api_comparison_groups")
+    assert [args for args, _ in calls] == [[[5, 6]], [[7]]], "batch_size per call"
 
 
 def test_read_kpi_values_pages_by_id(fake_odoo):

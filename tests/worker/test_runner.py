@@ -97,12 +97,20 @@ class FakeErp:
         self._enter("read_completed", since)
         return self.attendances
 
-    def comparison_group(self, attendance_id):
-        self._enter("comparison_group", attendance_id)
-        group = self.groups.get(attendance_id, [])
-        if isinstance(group, Exception):
-            raise group
-        return group
+    def comparison_groups(self, attendance_ids):
+        self._enter("comparison_groups", list(attendance_ids))
+        answers = {}
+        for attendance_id in attendance_ids:
+            group = self.groups.get(attendance_id, [])
+            answers[attendance_id] = (
+                {"reason": str(group)}
+                if isinstance(group, Exception)
+                else {
+                    "min_peers": 1,
+                    "groups": [{"basis": "department", "employee_ids": group}],
+                }
+            )
+        return answers
 
     def read_kpi_values(self, employee_ids, kpi_ids, since, period_type="month"):
         self._enter("read_kpi_values", set(employee_ids), set(kpi_ids), since)
@@ -587,7 +595,8 @@ def test_contributions_are_measured_from_the_stored_values(tmp_path):
     assert row["peer_lift"] == pytest.approx(10.0)
     assert (row["post_start"], row["post_end"]) == ("2024-03-01", "2024-05-31")
     read = [call for call in erp.calls if call[0] == "read_kpi_values"][0]
-    assert read[1:] == ("read_kpi_values", {11, 12}, {1}, date(2023, 11, 1))[1:]
+    # from two baseline windows back: the prior months tell the usual level
+    assert read[1:] == ("read_kpi_values", {11, 12}, {1}, date(2023, 8, 1))[1:]
     assert [c for c in erp.calls if c[0] == "read_completed"][0][1] == date(2022, 6, 1)
     assert erp.run_of(CONTRIBUTIONS)[0]["finished"]
 

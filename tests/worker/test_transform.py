@@ -37,16 +37,17 @@ KPIS = {
 }
 
 
-def _addon_row_fields(module):
-    """The add-on's ROW_FIELDS of `module` as {name: accepted types}, read
-    from its source: the worker's rows must match what the API validates."""
+def _addon_row_fields(module, name="ROW_FIELDS"):
+    """The add-on's ROW_FIELDS (or another such dict) of `module` as {name:
+    accepted types}, read from its source: the worker's rows must match what
+    the API validates."""
     tree = ast.parse((MODELS / module).read_text())
     node = next(
         node.value
         for node in tree.body
-        if isinstance(node, ast.Assign) and node.targets[0].id == "ROW_FIELDS"
+        if isinstance(node, ast.Assign) and node.targets[0].id == name
     )
-    builtins = {"str": str, "int": int, "float": float}
+    builtins = {"str": str, "int": int, "float": float, "bool": bool}
     return {
         key.value: tuple(
             builtins[name.id]
@@ -58,9 +59,17 @@ def _addon_row_fields(module):
 
 def _assert_api_shape(row, module, extra=()):
     fields = _addon_row_fields(module)
+    if module == "trainlink_contribution.py":
+        optional = _addon_row_fields(module, "OPTIONAL_ROW_FIELDS")
+        for name, kinds in optional.items():
+            assert isinstance(row[name], kinds), name
+            assert isinstance(row[name], bool) == (kinds == (bool,)), name
+        fields = {**fields, **{name: () for name in optional}}
     assert set(row) == set(fields) | set(extra)
     for name, kinds in fields.items():
-        assert isinstance(row[name], kinds) and not isinstance(row[name], bool), name
+        if kinds:
+            assert isinstance(row[name], kinds), name
+            assert not isinstance(row[name], bool), name
 
 
 # ---------------------------------------------------------------- periods --
@@ -337,11 +346,31 @@ TRAINEE_SALES = {
 PEER_SALES = {"2025-12": 100.0, "2026-01": 100.0, "2026-04": 110.0}
 
 
+def _groups(*groups, min_peers=1):
+    """api_comparison_groups' answer: groups of employee ids, most specific
+    basis first."""
+    return {
+        "min_peers": min_peers,
+        "groups": [
+            {"basis": basis, "employee_ids": list(ids)}
+            for basis, ids in zip(
+                ("department", "job", "job_family"), groups, strict=False
+            )
+        ],
+    }
+
+
 def _contributions(values, today, attendances=None, comparison=None):
+    """Contributions with comparison {attendance_id: [peer ids]} (one
+    department group) or {attendance_id: _groups(...)}."""
+    comparison = {1: [PEER]} if comparison is None else comparison
     return contribution_rows(
         pd.concat(values, ignore_index=True),
         attendances or [_attendance()],
-        {1: [PEER]} if comparison is None else comparison,
+        {
+            key: group if isinstance(group, dict) else _groups(group)
+            for key, group in comparison.items()
+        },
         KPIS,
         today,
     )
@@ -357,9 +386,18 @@ def _contribution(**values):
         "baseline_end": "2026-02-28",
         "baseline_value": 100.0,  # (100 + 110 + 90) / 3
         "post_value": 130.0,  # (120 + 130 + 140) / 3
-        "peer_lift": 10.0,  # 100 -> 110
+        "peer_lift": 10.0,  # the peer's own 100 -> 110
         "baseline_points": 3,
         "post_points": 3,
+        "peer_count": 1,
+        "comparison_basis": "department",
+        "peer_lift_se": 0.0,  # one peer: no spread to tell
+        # One post month with a peer value: no interval (0 degrees of freedom).
+        "net_lift_se": 0.0,
+        "interval_dof": 0.0,
+        "pre_trend": 0.0,
+        "pre_trend_se": 0.0,
+        "baseline_matched": False,
         **values,
     }
 
@@ -416,6 +454,8 @@ def test_windows_across_the_year_end_and_a_leap_february():
             peer_lift=0.0,
             baseline_points=2,
             post_points=1,
+            peer_count=0,
+            comparison_basis="none",
         )
     ]
 
@@ -430,6 +470,8 @@ def test_points_count_the_months_with_a_value():
             peer_lift=0.0,
             baseline_points=2,
             post_points=1,
+            peer_count=0,
+            comparison_basis="none",
         )
     ]
 
@@ -454,7 +496,7 @@ def test_lower_is_better_peer_lift():
     rows = _contributions(
         values, date(2026, 7, 1), [attendance], {1: [PEER, OTHER_PEER]}
     )
-    # peers' monthly mean 10 -> 10.5: 0.5 worse on a lower-is-better KPI
+    # each peer's own lift: 10 -> 11 is -10 %, 10 -> 10 is 0 %: mean -5 %
     assert rows == [
         _contribution(
             kpi_code="DEFECT_RATE",
@@ -463,22 +505,106 @@ def test_lower_is_better_peer_lift():
             peer_lift=-5.0,
             baseline_points=1,
             post_points=1,
+            peer_count=2,
+            peer_lift_se=5.0,  # lifts -10 and 0: sqrt(50 / 2)
         )
     ]
 
 
-def test_peer_lift_is_measured_on_the_peers_mean_of_each_month():
+def test_peer_lift_is_the_mean_of_each_peers_own_lift():
+    """The same peers on both sides, each against their own baseline: a big
+    seller or a newcomer cannot move the comparison by their size."""
     peer = {"2025-12": 100.0, "2026-01": 100.0, "2026-02": 100.0, "2026-04": 110.0}
     other = {"2025-12": 200.0, "2026-04": 130.0, "2026-05": 110.0, "2026-06": 110.0}
+    newcomer = {"2026-04": 1000.0, "2026-05": 1000.0}  # no baseline: left out
     values = [
         _values(TRAINEE, TRAINEE_SALES),
         _values(PEER, peer),
         _values(OTHER_PEER, other),
+        _values(10, newcomer),
     ]
-    rows = _contributions(values, date(2026, 7, 1), comparison={1: [PEER, OTHER_PEER]})
-    # baseline months 150, 100, 100 -> 350 / 3; post months 120, 110, 110 ->
-    # 340 / 3; (340 - 350) / 350 * 100 = -2.857142857...
-    assert rows == [_contribution(peer_lift=-2.857143)]
+    rows = _contributions(
+        values, date(2026, 7, 1), comparison={1: [PEER, OTHER_PEER, 10]}
+    )
+    # PEER 100 -> 110: +10 %; OTHER_PEER 200 -> 350 / 3: -41.666667 %
+    assert rows[0]["peer_lift"] == pytest.approx((10.0 - 41.666667) / 2)
+    assert rows[0]["peer_count"] == 2
+
+
+def test_interval_from_the_month_to_month_gap():
+    trainee = {"2025-12": 100, "2026-01": 100, "2026-02": 100}
+    trainee |= {"2026-04": 110, "2026-05": 120, "2026-06": 130}
+    peer = {"2025-12": 100, "2026-01": 100, "2026-02": 100}
+    peer |= {"2026-04": 100, "2026-05": 110, "2026-06": 90}
+    rows = _contributions(
+        [_values(TRAINEE, trainee), _values(PEER, peer)], date(2026, 7, 1)
+    )
+    # gaps: baseline 0, 0, 0; post 10, 10, 40 (variance 300): se sqrt(300 / 3),
+    # Welch degrees of freedom (100)^2 / (100^2 / 2) = 2
+    assert rows == [
+        _contribution(
+            baseline_value=100.0,
+            post_value=120.0,
+            peer_lift=0.0,
+            net_lift_se=10.0,
+            interval_dof=2.0,
+        )
+    ]
+
+
+def test_pre_trend_is_the_slope_of_the_gap_before_the_course():
+    attendance = _attendance(baseline_window_months=4)
+    trainee = {"2025-11": 100, "2025-12": 102, "2026-01": 104, "2026-02": 106}
+    trainee |= {"2026-04": 110, "2026-05": 112}
+    peer = {month: 100 for month in ("2025-11", "2025-12", "2026-01", "2026-02")}
+    peer |= {"2026-04": 100, "2026-05": 100}
+    rows = _contributions(
+        [_values(TRAINEE, trainee), _values(PEER, peer)], date(2026, 7, 1), [attendance]
+    )
+    # trainee baseline 103: gaps 100 x (100, 102, 104, 106) / 103 - 100, a
+    # straight line rising 200 / 103 points a month, no residual.
+    assert rows[0]["pre_trend"] == pytest.approx(200 / 103, abs=1e-6)
+    assert rows[0]["pre_trend_se"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_dip_before_the_course_is_compared_with_peers_of_similar_dips():
+    """Regression to the mean: the trainee fell from 130 to 100 before the
+    course and came back to 130; peers who dipped came back to their usual
+    100 too, so the peers' lift expected at the trainee's dip is +30 % (back
+    from 100 to 130), not their mean +11.1 %: no effect of the course."""
+    prior = ("2025-09", "2025-10", "2025-11")
+    baseline = ("2025-12", "2026-01", "2026-02")
+    post = ("2026-04", "2026-05", "2026-06")
+
+    def series(before, during, after):
+        return (
+            {m: before for m in prior}
+            | {m: during for m in baseline}
+            | {m: after for m in post}
+        )
+
+    peers = {20: series(100, 100, 100), 21: series(100, 90, 100)}
+    peers[22] = series(100, 80, 100)
+    values = [_values(TRAINEE, series(130, 100, 130))]
+    values += [_values(peer, months) for peer, months in peers.items()]
+    (row,) = _contributions(values, date(2026, 7, 1), comparison={1: list(peers)})
+    assert row["baseline_matched"] is True
+    # log(post / baseline) = -log(baseline / prior) for every peer, exactly
+    assert row["peer_lift"] == pytest.approx(30.0, abs=1e-5)
+    assert row["peer_count"] == 3
+
+
+def test_the_first_basis_with_enough_peers_is_used():
+    values = [_values(TRAINEE, TRAINEE_SALES), _values(PEER, PEER_SALES)]
+    values += [_values(employee, PEER_SALES) for employee in (11, 12)]
+    groups = _groups([PEER], [PEER, 11], [PEER, 11, 12, OTHER_PEER], min_peers=2)
+    (row,) = _contributions(values, date(2026, 7, 1), comparison={1: groups})
+    assert (row["comparison_basis"], row["peer_count"]) == ("job", 2)
+    # No basis is large enough: the one with the most peers, sent as it is
+    # (the ERP rates it inconclusive).
+    groups = _groups([PEER], [PEER, 11, 12], min_peers=5)
+    (row,) = _contributions(values, date(2026, 7, 1), comparison={1: groups})
+    assert (row["comparison_basis"], row["peer_count"]) == ("job", 3)
 
 
 @pytest.mark.parametrize(
@@ -492,10 +618,24 @@ def test_peer_lift_is_measured_on_the_peers_mean_of_each_month():
         ({1: [PEER]}, {"2026-01": 0.0, "2026-05": 100.0}),  # a zero baseline
     ],
 )
-def test_peer_lift_is_zero_without_peer_data_on_both_sides(comparison, peer):
+def test_no_comparable_peer_is_sent_as_such_never_as_a_silent_zero(comparison, peer):
     values = [_values(TRAINEE, TRAINEE_SALES), _values(PEER, peer)]
     rows = _contributions(values, date(2026, 7, 1), comparison=comparison)
-    assert rows == [_contribution(peer_lift=0.0)]
+    # No peer lift to subtract, and the ERP is told there is no peer: it rates
+    # the contribution inconclusive. The gap is the trainee's own change:
+    # months 100, 110, 90 | 120, 130, 140, variances 100 and 100 over 3 months.
+    assert rows == [
+        _contribution(
+            peer_lift=0.0,
+            peer_count=0,
+            comparison_basis="none",
+            net_lift_se=pytest.approx((200 / 3) ** 0.5),
+            interval_dof=pytest.approx(4.0),
+            # baseline gaps 0, +10, -10: a slope of -5 a month, error 8.66
+            pre_trend=-5.0,
+            pre_trend_se=pytest.approx(75**0.5),
+        )
+    ]
 
 
 def test_peers_of_another_attendance_do_not_count():

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .trainlink_contribution import RATINGS
+from .trainlink_contribution import RATINGS, VERDICTS
 
 
 def compute_training_summary(employees, employee_ids):
@@ -146,7 +146,7 @@ class HrEmployee(models.Model):
     def _compute_trainlink_effect(self):
         Contribution = self.env["trainlink.contribution"]
         recent = Contribution._last_twelve_months_domain()
-        rated = [*recent, ("rating", "!=", False), ("low_confidence", "=", False)]
+        rated = [*recent, ("rating", "in", VERDICTS)]
         averages = dict(
             Contribution._read_group(
                 [*rated, ("employee_id", "in", self.ids)],

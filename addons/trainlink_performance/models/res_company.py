@@ -81,6 +81,14 @@ class ResCompany(models.Model):
         help="Data points a training contribution needs on each side of the "
         "course (baseline and post window) not to be of low confidence.",
     )
+    trainlink_min_peers = fields.Integer(
+        string="Minimum Peers",
+        default=5,
+        help="Peers with data before and after the course that a training's "
+        "measured effect needs to be compared with; with fewer (in the "
+        "department, then the same job, then the job family) it is "
+        "inconclusive.",
+    )
     trainlink_min_group_size = fields.Integer(
         string="Minimum Group Size",
         default=5,
@@ -136,6 +144,7 @@ class ResCompany(models.Model):
         "trainlink_coef_failed",
         "trainlink_contribution_min_points",
         "trainlink_min_group_size",
+        "trainlink_min_peers",
     )
     def _check_trainlink_contribution_settings(self):
         for company in self:
@@ -153,6 +162,10 @@ class ResCompany(models.Model):
             if company.trainlink_contribution_min_points < 1:
                 raise ValidationError(
                     _("A contribution needs at least one data point per side.")
+                )
+            if company.trainlink_min_peers < 1:
+                raise ValidationError(
+                    _("A measured effect needs at least one peer to compare with.")
                 )
             if company.trainlink_min_group_size < 2:
                 raise ValidationError(

@@ -40,6 +40,9 @@ class ResConfigSettings(models.TransientModel):
     trainlink_contribution_min_points = fields.Integer(
         related="company_id.trainlink_contribution_min_points", readonly=False
     )
+    trainlink_min_peers = fields.Integer(
+        related="company_id.trainlink_min_peers", readonly=False
+    )
     trainlink_min_group_size = fields.Integer(
         related="company_id.trainlink_min_group_size", readonly=False
     )

@@ -5,7 +5,13 @@ from odoo.exceptions import ValidationError
 class TrainlinkApplicationCheckin(models.Model):
     _name = "trainlink.application.checkin"
     _description = "Weekly Application Check-in"
+    _inherit = ["trainlink.guarded.mixin"]
     _order = "date desc, id desc"
+
+    # A check-in rates how the employee applied the course: never recorded
+    # by the employee about themselves, and signed by whoever records it.
+    _trainlink_guarded_fields = frozenset({"reviewer_id"})
+    _trainlink_personal_fields = frozenset({"plan_id", "date", "applied", "notes"})
 
     plan_id = fields.Many2one(
         "trainlink.application.plan", required=True, ondelete="cascade", index=True

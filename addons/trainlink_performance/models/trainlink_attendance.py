@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .trainlink_kpi_value import MAX_INTEGER
+
 
 class TrainlinkAttendance(models.Model):
     _name = "trainlink.attendance"
@@ -280,17 +282,6 @@ class TrainlinkAttendance(models.Model):
                 else 1.0
             )
 
-    def _measurement_window(self):
-        """First day of the baseline window and last day of the KPI window
-        around the completion date, as the course sets them."""
-        self.ensure_one()
-        course = self.course_id
-        completion = self.completion_date
-        return (
-            completion - relativedelta(months=course.baseline_window_months),
-            completion + relativedelta(months=course.kpi_window_months),
-        )
-
     # ------------------------------------------------------------------ API --
 
     @api.model
@@ -331,12 +322,26 @@ class TrainlinkAttendance(models.Model):
         }
 
     @api.model
-    def api_comparison_group(self, attendance_id):
-        """Peers of a completed training: active employees of the same company
-        and department, and of the same job when the trainee has one, who did
-        not complete the same course between the start of the baseline window
-        and the end of the KPI window. Only their ids."""
+    def api_comparison_groups(self, attendance_ids):
+        """Comparison groups of completed trainings, for the worker: in the
+        order of the ids, {"ok", "attendance_id", "min_peers", "window_start",
+        "window_end", "groups": [{"basis", "employee_ids"}]} or {"ok": False,
+        "reason"}. Only ids.
+
+        Groups, most specific first: the same department (and job, when the
+        trainee has one), the same job across the company, the same job family
+        across the company. Left out of every group: the trainee, and whoever
+        completed the same course or another course aimed at one of its KPIs
+        in any month from the first baseline month to the last post month.
+        The company's minimum number of peers tells the worker when a group
+        is large enough."""
         self.env["trainlink.kpi.value"]._check_sync_access()
+        Kpi = self.env["trainlink.kpi.value"]
+        Kpi._check_batch(attendance_ids)
+        return [self._comparison_groups_of(value) for value in attendance_ids]
+
+    @api.model
+    def _comparison_groups_of(self, attendance_id):
         attendance = self._sync_attendance(attendance_id)
         if not attendance:
             return {
@@ -348,49 +353,89 @@ class TrainlinkAttendance(models.Model):
                 "ok": False,
                 "reason": _("attendance %(id)s is not completed", id=attendance_id),
             }
-        start, end = attendance._measurement_window()
-        peers = attendance._peers()
-        trained = (
+        start, end = attendance._measurement_months()
+        excluded = attendance._trained_on_same_kpis(start, end)
+        groups = [
+            {"basis": basis, "employee_ids": (employees - excluded).ids}
+            for basis, employees in attendance._peer_groups()
+        ]
+        return {
+            "ok": True,
+            "attendance_id": attendance.id,
+            "min_peers": attendance.company_id.trainlink_min_peers,
+            "window_start": fields.Date.to_string(start),
+            "window_end": fields.Date.to_string(end),
+            "groups": groups,
+        }
+
+    def _measurement_months(self):
+        """First day of the first baseline month and last day of the last post
+        month: the windows in whole months, as the worker measures them."""
+        self.ensure_one()
+        course = self.course_id
+        month = self.completion_date.replace(day=1)
+        return (
+            month - relativedelta(months=course.baseline_window_months),
+            month + relativedelta(months=course.kpi_window_months + 1, days=-1),
+        )
+
+    def _trained_on_same_kpis(self, start, end):
+        """Employees who completed this course or another one aimed at one of
+        its KPIs between start and end."""
+        self.ensure_one()
+        # Read from the module lines: the courses' KPI lists are computed.
+        lines = (
+            self.env["trainlink.course.module.kpi"]
+            .sudo()
+            .search([("kpi_id", "in", self.course_id.kpi_ids.ids)])
+        )
+        courses = self.course_id | lines.module_id.course_id
+        return (
             self.sudo()
             .search(
                 [
-                    ("course_id", "=", attendance.course_id.id),
+                    ("course_id", "in", courses.ids),
                     ("state", "=", "completed"),
-                    ("employee_id", "in", peers.ids),
                     ("completion_date", ">=", start),
                     ("completion_date", "<=", end),
                 ]
             )
             .employee_id
         )
-        return {
-            "ok": True,
-            "attendance_id": attendance.id,
-            "window_start": fields.Date.to_string(start),
-            "window_end": fields.Date.to_string(end),
-            "employee_ids": (peers - trained).ids,
-        }
+
+    def _peer_groups(self):
+        """(basis, active employees) of the company, most specific first;
+        without the trainee."""
+        self.ensure_one()
+        employee = self.employee_id.sudo()
+        Employee = self.env["hr.employee"].sudo()
+        company = [("company_id", "=", self.company_id.id), ("id", "!=", employee.id)]
+        job = employee.job_id
+        department = self.department_id or employee.department_id
+        groups = []
+        if department:
+            same = [("department_id", "=", department.id)]
+            if job:
+                same.append(("job_id", "=", job.id))
+            groups.append(("department", Employee.search([*company, *same])))
+        if job:
+            groups.append(("job", Employee.search([*company, ("job_id", "=", job.id)])))
+        if job.trainlink_job_family:
+            family = [("job_id.trainlink_job_family", "=", job.trainlink_job_family)]
+            groups.append(("job_family", Employee.search([*company, *family])))
+        return groups
 
     @api.model
     def _sync_attendance(self, attendance_id):
         """The attendance, as superuser, if it exists in the caller's
         companies."""
-        if not isinstance(attendance_id, int) or isinstance(attendance_id, bool):
+        if (
+            not isinstance(attendance_id, int)
+            or isinstance(attendance_id, bool)
+            or not 0 < attendance_id <= MAX_INTEGER
+        ):
             return self.browse()
         attendance = self.sudo().browse(attendance_id).exists()
         if attendance.company_id.id not in self.env.companies.ids:
             return self.browse()
         return attendance
-
-    def _peers(self):
-        self.ensure_one()
-        employee = self.employee_id
-        department = self.department_id or employee.department_id
-        if not department and not employee.job_id:
-            return employee.browse()
-        domain = [("company_id", "=", self.company_id.id), ("id", "!=", employee.id)]
-        if department:
-            domain.append(("department_id", "=", department.id))
-        if employee.job_id:
-            domain.append(("job_id", "=", employee.job_id.id))
-        return self.env["hr.employee"].sudo().search(domain)

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 from .trainlink_kpi_value import MAX_TEXT_LENGTH
+from .trainlink_stats import mean_interval, t_critical
 
 GROUP_OFFICER = "trainlink_performance.group_trainlink_officer"
 RATINGS = [
@@ -15,6 +16,23 @@ RATINGS = [
     ("good", "Good"),
     ("fair", "Fair"),
     ("insufficient", "Insufficient"),
+    ("inconclusive", "Inconclusive"),
+]
+# Ratings that judge the person: they count in scores, bonuses and
+# consequences. "inconclusive" changes nothing.
+VERDICTS = ("excellent", "good", "fair", "insufficient")
+INCONCLUSIVE_REASONS = [
+    ("baseline", "No baseline to compare with"),
+    ("months", "Too few months of data"),
+    ("peers", "Too few comparable peers"),
+    ("pre_trend", "Trainee and peers moved apart before the course"),
+    ("noise", "Effect within the noise"),
+]
+BASES = [
+    ("department", "Same department (and job)"),
+    ("job", "Same job in the company"),
+    ("job_family", "Same job family in the company"),
+    ("none", "No comparison group"),
 ]
 # Fields of an upserted row, natural key first, with the types they accept.
 KEY_FIELDS = ("attendance_id", "kpi_code", "post_start", "post_end")
@@ -31,6 +49,18 @@ ROW_FIELDS = {
     "baseline_points": int,
     "post_points": int,
 }
+# Measurement fields a row may give (a worker older than 18.0.1.1 sends none:
+# its contributions are inconclusive), with their types.
+OPTIONAL_ROW_FIELDS = {
+    "peer_count": int,
+    "comparison_basis": str,
+    "peer_lift_se": (int, float),
+    "net_lift_se": (int, float),
+    "interval_dof": (int, float),
+    "pre_trend": (int, float),
+    "pre_trend_se": (int, float),
+    "baseline_matched": bool,
+}
 # Compared to decide whether an existing contribution changed.
 COMPARED_FIELDS = (
     "baseline_start",
@@ -40,6 +70,7 @@ COMPARED_FIELDS = (
     "peer_lift",
     "baseline_points",
     "post_points",
+    *OPTIONAL_ROW_FIELDS,
 )
 # Writing any of these can change a rating: the rules are applied again.
 MEASURE_FIELDS = {*COMPARED_FIELDS, "attendance_id", "kpi_id", "post_start", "post_end"}
@@ -58,6 +89,7 @@ class TrainlinkContribution(models.Model):
         {
             *MEASURE_FIELDS,
             "rating",
+            "inconclusive_reason",
             "rule_id",
             "score_bonus",
             "pip_due",
@@ -95,7 +127,9 @@ class TrainlinkContribution(models.Model):
     baseline_start = fields.Date(required=True)
     baseline_end = fields.Date(required=True)
     baseline_value = fields.Float(
-        help="KPI value over the baseline window, aggregated as the KPI says."
+        string="Baseline (per month)",
+        help="The trainee's mean monthly KPI value over the baseline window "
+        "(the months before the course that have a value).",
     )
     baseline_points = fields.Integer(
         help="Data points (periods with a value) in the baseline window."
@@ -103,7 +137,8 @@ class TrainlinkContribution(models.Model):
     post_start = fields.Date(string="Post Window Start", required=True, index=True)
     post_end = fields.Date(string="Post Window End", required=True, index=True)
     post_value = fields.Float(
-        help="KPI value over the post-course window, aggregated as the KPI says."
+        string="Post Window (per month)",
+        help="The trainee's mean monthly KPI value over the post-course window.",
     )
     post_points = fields.Integer(
         help="Data points (periods with a value) in the post-course window."
@@ -121,8 +156,74 @@ class TrainlinkContribution(models.Model):
     peer_lift = fields.Float(
         string="Peer Lift (%)",
         aggregator="avg",
-        help="The same lift for peers (same department and job) who did not take "
-        "the course in the window, as measured by the sync worker.",
+        help="The lift of the comparison group over the same months, each peer "
+        "measured against their own baseline; when the months before the "
+        "baseline are known, the lift expected of peers whose figures changed "
+        "as the trainee's did before the course (regression to the mean).",
+    )
+    peer_count = fields.Integer(
+        help="Peers with values on both sides of the course: the same people "
+        "before and after."
+    )
+    comparison_basis = fields.Selection(
+        BASES,
+        help="Who the peers are: the department first, then the same job across "
+        "the company, then the job family, whichever first has enough peers.",
+    )
+    baseline_matched = fields.Boolean(
+        string="Matched on Baseline",
+        help="The peers' lift is the one expected of peers whose figures moved "
+        "from their usual level to their baseline as the trainee's did "
+        "(regression to the mean).",
+    )
+    peer_lift_se = fields.Float(
+        string="Peer Lift Std. Error",
+        digits=(16, 2),
+        help="Standard error of the peers' lift: an error every trainee "
+        "compared with the same peers shares, added to a course's interval.",
+    )
+    net_lift_se = fields.Float(
+        string="Net Lift Std. Error",
+        digits=(16, 2),
+        help="Standard error of the net lift, from the month-to-month variation "
+        "of the trainee and the peers.",
+    )
+    interval_dof = fields.Float(
+        string="Degrees of Freedom",
+        digits=(16, 1),
+        help="Of the interval (Welch-Satterthwaite).",
+    )
+    net_lift_low = fields.Float(
+        string="Net Lift Low (%)",
+        compute="_compute_interval",
+        store=True,
+        digits=(16, 2),
+        help="Lower end of the 95 % interval of the net lift.",
+    )
+    net_lift_high = fields.Float(
+        string="Net Lift High (%)",
+        compute="_compute_interval",
+        store=True,
+        digits=(16, 2),
+        help="Upper end of the 95 % interval of the net lift.",
+    )
+    has_interval = fields.Boolean(compute="_compute_interval", store=True)
+    pre_trend = fields.Float(
+        string="Pre-trend (points/month)",
+        digits=(16, 2),
+        help="How the gap between trainee and peers moved per month before the "
+        "course; near zero when they moved alike.",
+    )
+    pre_trend_se = fields.Float(string="Pre-trend Std. Error", digits=(16, 2))
+    pre_trend_ok = fields.Boolean(
+        string="Parallel Before the Course",
+        compute="_compute_interval",
+        store=True,
+        help="The pre-trend's 95 % interval holds zero (or the baseline is too "
+        "short to tell): trainee and peers moved alike before the course.",
+    )
+    inconclusive_reason = fields.Selection(
+        INCONCLUSIVE_REASONS, readonly=True, copy=False
     )
     net_lift = fields.Float(
         string="Net Lift (%)",
@@ -136,16 +237,21 @@ class TrainlinkContribution(models.Model):
         compute="_compute_low_confidence",
         store=True,
         index=True,
-        help="Thin data: fewer data points on a side than the company's minimum, "
-        "or no baseline to compare with. Rated for information only: no bonus, "
-        "no consequence, left out of averages and ROI.",
+        help="Thin data: fewer months on a side or fewer peers than the "
+        "company's minimums, or no baseline to compare with. Inconclusive: no "
+        "bonus, no consequence, left out of averages and ROI.",
     )
     benefit = fields.Monetary(
         string="Measured Benefit",
         compute="_compute_benefit",
         store=True,
-        help="Money value of the net improvement over the window: net lift % / "
-        "100 x |baseline value| x KPI unit value. Zero for low-confidence data.",
+        help="Money value of the net effect over the whole post window: net "
+        "lift % / 100 x |baseline per month| x months in the post window x the "
+        "KPI's unit value. Zero for thin data.",
+    )
+    benefit_basis = fields.Char(
+        compute="_compute_benefit_basis",
+        help="How the benefit was computed, with its figures.",
     )
     rating = fields.Selection(RATINGS, readonly=True, index=True, copy=False)
     rule_id = fields.Many2one(
@@ -239,28 +345,83 @@ class TrainlinkContribution(models.Model):
         "baseline_points",
         "post_points",
         "baseline_value",
+        "peer_count",
         "company_id.trainlink_contribution_min_points",
+        "company_id.trainlink_min_peers",
     )
     def _compute_low_confidence(self):
         for contribution in self:
-            minimum = contribution.company_id.trainlink_contribution_min_points
-            contribution.low_confidence = (
-                not contribution.baseline_value
-                or contribution.baseline_points < minimum
-                or contribution.post_points < minimum
+            contribution.low_confidence = bool(contribution._thin_data_reason())
+
+    def _thin_data_reason(self):
+        """Why the data cannot bear a verdict, or False."""
+        self.ensure_one()
+        company = self.company_id
+        minimum = company.trainlink_contribution_min_points
+        if not self.baseline_value:
+            return "baseline"
+        if self.baseline_points < minimum or self.post_points < minimum:
+            return "months"
+        if self.peer_count < company.trainlink_min_peers:
+            return "peers"
+        return False
+
+    @api.depends("net_lift", "net_lift_se", "interval_dof", "pre_trend", "pre_trend_se")
+    def _compute_interval(self):
+        for contribution in self:
+            critical = t_critical(contribution.interval_dof)
+            half = critical * contribution.net_lift_se if critical else None
+            contribution.has_interval = bool(half) or (
+                half == 0.0 and contribution.interval_dof >= 1
+            )
+            contribution.net_lift_low = (
+                contribution.net_lift - half if half is not None else 0.0
+            )
+            contribution.net_lift_high = (
+                contribution.net_lift + half if half is not None else 0.0
+            )
+            # The slope of n baseline months has n - 2 degrees of freedom.
+            trend_critical = t_critical(contribution.baseline_points - 2)
+            contribution.pre_trend_ok = (
+                not trend_critical
+                or not contribution.pre_trend_se
+                or abs(contribution.pre_trend)
+                <= trend_critical * contribution.pre_trend_se
             )
 
-    @api.depends("net_lift", "baseline_value", "low_confidence", "kpi_id.unit_value")
+    @api.depends(
+        "net_lift",
+        "baseline_value",
+        "post_points",
+        "low_confidence",
+        "kpi_id.unit_value",
+    )
     def _compute_benefit(self):
         for contribution in self:
-            if contribution.low_confidence:
-                contribution.benefit = 0.0
-                continue
             contribution.benefit = (
-                contribution.net_lift
-                * abs(contribution.baseline_value)
-                * contribution.kpi_id.unit_value
+                0.0
+                if contribution.low_confidence
+                else contribution.net_lift
                 / 100.0
+                * abs(contribution.baseline_value)
+                * contribution.post_points
+                * contribution.kpi_id.unit_value
+            )
+
+    @api.depends("benefit")
+    def _compute_benefit_basis(self):
+        for contribution in self:
+            contribution.benefit_basis = (
+                False
+                if contribution.low_confidence
+                else _(
+                    "%(lift).1f %% x %(monthly).2f per month x %(months)s months x "
+                    "%(unit).2f per unit",
+                    lift=contribution.net_lift,
+                    monthly=abs(contribution.baseline_value),
+                    months=contribution.post_points,
+                    unit=contribution.kpi_id.unit_value,
+                )
             )
 
     @api.depends("employee_id", "course_id", "kpi_id", "post_end")
@@ -326,11 +487,11 @@ class TrainlinkContribution(models.Model):
             .sudo()
             .search([("company_id", "in", contributions.company_id.ids)])
         )
-        lifts = contributions._net_lifts_by_window()
+        by_window = contributions._by_window()
         pip_turned_on = self.browse().sudo()
         for contribution in contributions:
             rule = rules._select_for(contribution)
-            vals = contribution._rated_values(rule, lifts[contribution._window()])
+            vals = contribution._rated_values(rule, by_window[contribution._window()])
             current = contribution._current_rated_values()
             changed = {name: v for name, v in vals.items() if current[name] != v}
             if changed:
@@ -338,11 +499,7 @@ class TrainlinkContribution(models.Model):
                     pip_turned_on |= contribution
                 contribution.write(changed)
         contributions.filtered(
-            lambda c: (
-                c.rating == "insufficient"
-                and not c.low_confidence
-                and not c.consequences_applied
-            )
+            lambda c: c.rating == "insufficient" and not c.consequences_applied
         )._arrange_insufficient_consequences()
         if pip_turned_on:
             pip_turned_on._trainlink_pip_due()
@@ -360,37 +517,72 @@ class TrainlinkContribution(models.Model):
     def _window(self):
         return self.attendance_id.id, self.post_start, self.post_end
 
-    def _net_lifts_by_window(self):
-        lifts = defaultdict(dict)
+    def _by_window(self):
+        """{window: {KPI id: contribution}} of the same trainings and windows."""
+        windows = defaultdict(dict)
         for contribution in self:
-            lifts[contribution._window()][contribution.kpi_id.id] = (
-                contribution.net_lift
-            )
-        return lifts
+            windows[contribution._window()][contribution.kpi_id.id] = contribution
+        return windows
 
-    def _rated_values(self, rule, window_lifts):
-        """What the rule makes of the contribution; window_lifts: net lifts of
-        the same training and window by KPI id."""
+    def _inconclusive_reason(self):
+        """Why no verdict can be drawn whatever the lift, or False: thin data,
+        no interval, or trainee and peers moving apart before the course."""
         self.ensure_one()
+        reason = self._thin_data_reason()
+        if reason:
+            return reason
+        if not self.has_interval:
+            return "months"
+        if not self.pre_trend_ok:
+            return "pre_trend"
+        return False
+
+    def _can_judge(self):
+        self.ensure_one()
+        return not self._inconclusive_reason()
+
+    def _rated_values(self, rule, window):
+        """What the rule makes of the contribution; window: the contributions
+        of the same training and window by KPI id. A verdict needs evidence:
+        see the rule's _rate."""
+        self.ensure_one()
+        lead_kpi, reason = self.kpi_id.browse(), False
         if not rule:
-            rating, lead_kpi = False, self.kpi_id.browse()
+            rating = False
         else:
-            rating, lead_kpi = rule._rate(self.net_lift, window_lifts)
-        counts = rating and not self.low_confidence
-        insufficient = counts and rating == "insufficient"
-        carries_bonus = counts and (not lead_kpi or lead_kpi == self.kpi_id)
+            reason = self._inconclusive_reason()
+            if reason:
+                rating = "inconclusive"
+            else:
+                rating, lead_kpi = rule._rate(self, window)
+                reason = rating == "inconclusive" and "noise"
+        insufficient = rating == "insufficient"
+        carries_bonus = rating in VERDICTS and (not lead_kpi or lead_kpi == self.kpi_id)
         return {
             "rating": rating,
+            "inconclusive_reason": reason or False,
             "rule_id": rule.id,
             "score_bonus": rule._bonus(rating) if carries_bonus else 0.0,
-            "pip_due": bool(insufficient and rule.improvement_plan),
+            "pip_due": bool(
+                insufficient and rule.improvement_plan and self._plan_evidence(rule)
+            ),
             "consequences_applied": bool(insufficient and self.consequences_applied),
         }
+
+    def _plan_evidence(self, rule):
+        """An improvement plan weighs more than a rating: it needs even the
+        99 % interval of the net lift below the rule's fair threshold."""
+        self.ensure_one()
+        critical = t_critical(self.interval_dof, 99)
+        return bool(critical) and (
+            self.net_lift + critical * self.net_lift_se < rule.threshold_fair
+        )
 
     def _current_rated_values(self):
         self.ensure_one()
         return {
             "rating": self.rating,
+            "inconclusive_reason": self.inconclusive_reason,
             "rule_id": self.rule_id.id,
             "score_bonus": self.score_bonus,
             "pip_due": self.pip_due,
@@ -543,34 +735,56 @@ class TrainlinkContribution(models.Model):
 
     @api.model
     def _effect_summary_html(self, domain):
-        """A small table of the rated, confident contributions matching the
-        domain, per KPI: count, average net lift and latest rating. Read with
-        the current user's rights."""
-        domain = [*domain, ("rating", "!=", False), ("low_confidence", "=", False)]
-        groups = self._read_group(
-            domain, ["kpi_id"], ["__count", "net_lift:avg"], order="kpi_id"
+        """A small table of the contributions matching the domain that have
+        enough data (peers and months), per KPI: how many, their mean net lift
+        with its 95 % interval (pooled: the spread of the individual net lifts
+        around their mean, so that each person's noise counts), and the latest
+        rating. Read with the current user's rights."""
+        contributions = self.search(
+            [*domain, ("low_confidence", "=", False)], order="post_end desc, id desc"
         )
-        if not groups:
+        if not contributions:
             return False
+        by_kpi = defaultdict(list)
+        for contribution in contributions:
+            by_kpi[contribution.kpi_id].append(contribution)
         labels = dict(self._fields["rating"]._description_selection(self.env))
-        latest = {}
-        for contribution in self.search(domain, order="post_end desc, id desc"):
-            latest.setdefault(contribution.kpi_id, contribution.rating)
         header = Markup(
             "<thead><tr><th>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th><th>%s</th></tr></thead>"
-        ) % (_("KPI"), _("Contributions"), _("Average Net Lift"), _("Latest Rating"))
+            "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
+            "<th>%s</th></tr></thead>"
+        ) % (
+            _("KPI"),
+            _("People"),
+            _("Average Net Lift"),
+            _("95 % Interval"),
+            _("Latest Rating"),
+        )
         row = Markup(
             "<tr><td>%s</td><td class='text-end'>%s</td>"
-            "<td class='text-end'>%s</td><td>%s</td></tr>"
+            "<td class='text-end'>%s</td><td class='text-end'>%s</td><td>%s</td></tr>"
         )
-        body = Markup().join(
-            row % (kpi.display_name, count, f"{avg:+.1f} %", labels[latest[kpi]])
-            for kpi, count, avg in groups
-        )
+        lines = []
+        for kpi in sorted(by_kpi, key=lambda k: k.display_name):
+            group = by_kpi[kpi]
+            mean, low, high = mean_interval(
+                [c.net_lift for c in group], [c.peer_lift_se**2 for c in group]
+            )
+            interval = f"[{low:+.1f}, {high:+.1f}]" if low is not None else _("too few")
+            rating = group[0].rating
+            lines.append(
+                row
+                % (
+                    kpi.display_name,
+                    len({c.employee_id for c in group}),
+                    f"{mean:+.1f} %",
+                    interval,
+                    labels[rating] if rating else "",
+                )
+            )
         return Markup("<table class='table table-sm'>%s<tbody>%s</tbody></table>") % (
             header,
-            body,
+            Markup().join(lines),
         )
 
     @api.model
@@ -691,6 +905,9 @@ class TrainlinkContribution(models.Model):
             return None, _("the baseline window ends before it starts")
         if row["baseline_points"] < 0 or row["post_points"] < 0:
             return None, _("data point counts cannot be negative")
+        measurement, reason = self._validate_measurement(row)
+        if reason:
+            return None, reason
         attendance = attendances.get(row["attendance_id"])
         if not attendance:
             return None, _("unknown attendance %(id)s", id=row["attendance_id"])
@@ -714,6 +931,54 @@ class TrainlinkContribution(models.Model):
             "peer_lift": float(row["peer_lift"]),
             "baseline_points": row["baseline_points"],
             "post_points": row["post_points"],
+            **measurement,
+        }, None
+
+    def _validate_measurement(self, row):
+        """(values, None) of the optional measurement fields of a row, with
+        their defaults when absent (no peers, no interval: inconclusive), or
+        (None, reason)."""
+        given = {
+            name: row[name]
+            for name in OPTIONAL_ROW_FIELDS
+            if row.get(name) is not None and row.get(name) != ""
+        }
+        for name, value in given.items():
+            kind = OPTIONAL_ROW_FIELDS[name]
+            if not isinstance(value, kind) or (
+                kind is not bool and isinstance(value, bool)
+            ):
+                return None, _("field %(field)s has the wrong type", field=name)
+            if kind is not bool:
+                reason = self.env["trainlink.kpi.value"]._check_value_bounds(
+                    name, value
+                )
+                if reason:
+                    return None, reason
+        for name in (
+            "peer_count",
+            "peer_lift_se",
+            "net_lift_se",
+            "interval_dof",
+            "pre_trend_se",
+        ):
+            if given.get(name, 0) < 0:
+                return None, _("field %(field)s cannot be negative", field=name)
+        basis = given.get("comparison_basis", "none").strip()
+        if basis not in dict(BASES):
+            return None, _(
+                "comparison_basis must be one of %(bases)s",
+                bases=", ".join(dict(BASES)),
+            )
+        return {
+            "peer_count": given.get("peer_count", 0),
+            "comparison_basis": basis,
+            "peer_lift_se": float(given.get("peer_lift_se", 0.0)),
+            "net_lift_se": float(given.get("net_lift_se", 0.0)),
+            "interval_dof": float(given.get("interval_dof", 0.0)),
+            "pre_trend": float(given.get("pre_trend", 0.0)),
+            "pre_trend_se": float(given.get("pre_trend_se", 0.0)),
+            "baseline_matched": given.get("baseline_matched", False),
         }, None
 
     def _attendances_by_id(self, rows):

@@ -32,14 +32,21 @@ class TrainlinkContributionRule(models.Model):
     threshold_excellent = fields.Float(
         string="Excellent from (net lift %)",
         default=15.0,
-        help="Net lift, in percent, from which a contribution is excellent, "
-        "unless combination lines decide the excellent rating.",
+        help="Net lift, in percent, that the whole 95 % interval of a "
+        "contribution's net lift must clear for it to be excellent, unless "
+        "combination lines decide the excellent rating.",
     )
-    threshold_good = fields.Float(string="Good from (net lift %)", default=5.0)
+    threshold_good = fields.Float(
+        string="Good from (net lift %)",
+        default=5.0,
+        help="The whole 95 % interval of the net lift must clear it.",
+    )
     threshold_fair = fields.Float(
         string="Fair from (net lift %)",
         default=0.0,
-        help="Below this net lift a contribution is insufficient.",
+        help="A contribution whose whole 95 % interval lies below this net lift "
+        "is insufficient (an improvement plan needs the whole 99 % interval "
+        "below it); one whose interval straddles a threshold is inconclusive.",
     )
     line_ids = fields.One2many(
         "trainlink.contribution.rule.line",
@@ -153,20 +160,28 @@ class TrainlinkContributionRule(models.Model):
         ordered = candidates.sorted(lambda r: (-r._specificity(), r.sequence, r.id))
         return ordered[:1]
 
-    def _rate(self, net_lift, window_lifts):
-        """(rating, lead KPI) of a net lift; window_lifts maps the KPI ids of the
-        same training and window to their net lifts. The lead KPI is set when a
-        combination granted the rating: its contribution alone carries the
-        bonus, so that one combination is not rewarded once per KPI."""
+    def _rate(self, contribution, window):
+        """(rating, lead KPI) of a contribution that can be judged, on the
+        evidence of its 95 % interval: a rating is granted when the whole
+        interval clears its threshold (the lower end reaches it), insufficient
+        when the whole interval lies below the fair threshold, inconclusive
+        otherwise (the effect is within the noise). `window` maps the KPI ids
+        of the same training and window to their contributions. The lead KPI
+        is set when a combination granted the rating: its contribution alone
+        carries the bonus, so that one combination is not rewarded once per
+        KPI."""
         self.ensure_one()
+        no_kpi = self.env["trainlink.kpi"]
         for rating in GRANTED_RATINGS:
             lines = self.line_ids.filtered(lambda line, r=rating: line.rating == r)
             if not lines:
-                if net_lift >= self[f"threshold_{rating}"]:
-                    return rating, self.env["trainlink.kpi"]
-            elif all(line._holds(window_lifts) for line in lines):
+                if contribution.net_lift_low >= self[f"threshold_{rating}"]:
+                    return rating, no_kpi
+            elif all(line._holds(window) for line in lines):
                 return rating, lines[0].kpi_id
-        return "insufficient", self.env["trainlink.kpi"]
+        if contribution.net_lift_high < self.threshold_fair:
+            return "insufficient", no_kpi
+        return "inconclusive", no_kpi
 
     def _bonus(self, rating):
         self.ensure_one()

@@ -25,12 +25,18 @@ class TrainlinkContributionRuleLine(models.Model):
     )
     min_net_lift = fields.Float(
         string="Minimum Net Lift (%)",
-        help="The KPI's net lift, in percent, must reach at least this value.",
+        help="The lower end of the 95 % interval of the KPI's net lift, in "
+        "percent, must reach at least this value.",
     )
 
-    def _holds(self, window_lifts):
+    def _holds(self, window):
         """Whether the training's contribution on this KPI, in the same window,
-        reaches the minimum; a KPI not measured fails the line."""
+        reaches the minimum on evidence (the lower end of its interval); a
+        KPI not measured, or that cannot be judged, fails the line."""
         self.ensure_one()
-        lift = window_lifts.get(self.kpi_id.id)
-        return lift is not None and lift >= self.min_net_lift
+        contribution = window.get(self.kpi_id.id)
+        return bool(
+            contribution
+            and contribution._can_judge()
+            and contribution.net_lift_low >= self.min_net_lift
+        )

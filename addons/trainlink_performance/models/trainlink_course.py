@@ -236,7 +236,6 @@ class TrainlinkCourse(models.Model):
             Contribution._read_group(
                 [
                     ("course_id", "in", self.ids),
-                    ("rating", "!=", False),
                     ("low_confidence", "=", False),
                 ],
                 ["course_id"],

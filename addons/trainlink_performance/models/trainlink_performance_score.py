@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .trainlink_assessment_cycle import PERIOD_TYPES, period_end
+from .trainlink_contribution import VERDICTS
 
 # Points a contribution rating gives to the training part of the score.
 RATING_POINTS = {"excellent": 100.0, "good": 85.0, "fair": 70.0, "insufficient": 40.0}
@@ -225,8 +226,7 @@ class TrainlinkPerformanceScore(models.Model):
                     ("employee_id", "=", self.employee_id.id),
                     ("post_end", ">=", self.period_start),
                     ("post_end", "<=", self.period_end),
-                    ("rating", "!=", False),
-                    ("low_confidence", "=", False),
+                    ("rating", "in", VERDICTS),
                 ]
             )
         )

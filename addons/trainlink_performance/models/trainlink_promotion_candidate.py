@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .trainlink_contribution import VERDICTS
 from .trainlink_performance_score import mean_rating_points
 
 OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
@@ -31,7 +32,7 @@ class TrainlinkPromotionCandidate(models.Model):
 
     _name = "trainlink.promotion.candidate"
     _description = "Promotion Candidate"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "trainlink.guarded.mixin"]
     _order = "state, employee_id"
     _rec_name = "employee_id"
     _check_company_auto = True
@@ -346,8 +347,7 @@ class TrainlinkPromotionCandidate(models.Model):
         rated = self.env["trainlink.contribution"].search(
             [
                 ("employee_id", "in", self.employee_id.ids),
-                ("rating", "!=", False),
-                ("low_confidence", "=", False),
+                ("rating", "in", VERDICTS),
             ]
         )
         effects = {
@@ -440,6 +440,17 @@ class TrainlinkPromotionCandidate(models.Model):
     # What a manager may write on a team member's candidacy; the review
     # state and its figures change through the buttons only.
     _MANAGER_FIELDS = {"employee_id", "path_id", "decision_note"}
+    # Nobody, HR included, writes these but the buttons.
+    _trainlink_guarded_fields = frozenset(
+        {
+            "state",
+            "review_date",
+            "review_training_score",
+            "review_performance_score",
+            "review_score",
+            "decision_date",
+        }
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -485,8 +496,11 @@ class TrainlinkPromotionCandidate(models.Model):
             )
 
     def _check_officer(self):
+        """HR decides, with write access, and never on their own candidacy."""
         if not self._is_officer():
             raise AccessError(_("Only HR decides on a promotion."))
+        self._trainlink_check_not_concerned()
+        self.check_access("write")
 
     # -- actions --
 
@@ -495,6 +509,7 @@ class TrainlinkPromotionCandidate(models.Model):
         however senior."""
         self.check_access("write")
         self._check_nominator()
+        self._trainlink_check_not_concerned()
         for candidate in self:
             if candidate.state != "path":
                 raise UserError(
@@ -533,7 +548,7 @@ class TrainlinkPromotionCandidate(models.Model):
         self._check_state("review")
         today = fields.Date.context_today(self)
         for candidate in self:
-            candidate.write({"state": "promoted", "decision_date": today})
+            candidate.sudo().write({"state": "promoted", "decision_date": today})
             # Officers who are not HR users may not write employees.
             candidate.employee_id.sudo().job_id = candidate.job_id
             candidate.employee_id.sudo().message_post(
@@ -547,7 +562,7 @@ class TrainlinkPromotionCandidate(models.Model):
     def action_decline(self):
         self._check_officer()
         self._check_state("review")
-        self.write(
+        self.sudo().write(
             {"state": "declined", "decision_date": fields.Date.context_today(self)}
         )
         return True
@@ -555,7 +570,7 @@ class TrainlinkPromotionCandidate(models.Model):
     def action_back_to_path(self):
         self._check_officer()
         self._check_state("declined", "review")
-        self.write(
+        self.sudo().write(
             {
                 "state": "path",
                 "review_date": False,

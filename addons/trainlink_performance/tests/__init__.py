@@ -12,3 +12,4 @@ from . import test_contribution
 from . import test_contribution_api
 from . import test_promotion
 from . import test_security_attacks
+from . import test_measurement_evidence

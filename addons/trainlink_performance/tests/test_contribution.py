@@ -160,9 +160,10 @@ class TestContribution(ContributionCase):
         contribution = self._contribution(post_value=104.0)
         self.assertEqual(contribution.rating, "insufficient", "growth < 5 %")
 
-    def test_low_confidence_contribution_carries_no_bonus(self):
+    def test_low_confidence_contribution_is_inconclusive_without_bonus(self):
         contribution = self._contribution(post_value=130.0, post_points=1)
-        self.assertEqual(contribution.rating, "excellent")
+        self.assertEqual(contribution.rating, "inconclusive")
+        self.assertEqual(contribution.inconclusive_reason, "months")
         self.assertEqual(contribution.score_bonus, 0.0)
 
     def test_without_rule_a_contribution_stays_unrated(self):
@@ -244,7 +245,7 @@ class TestContribution(ContributionCase):
 
     def test_low_confidence_insufficient_has_no_consequence(self):
         contribution = self._contribution(post_value=90.0, baseline_points=1)
-        self.assertEqual(contribution.rating, "insufficient")
+        self.assertEqual(contribution.rating, "inconclusive")
         self.assertFalse(contribution.pip_due)
         self.assertFalse(contribution.retrain_need_id)
         self.assertFalse(self._reviews())
@@ -305,7 +306,7 @@ class TestContribution(ContributionCase):
     def test_course_roi_is_measured_benefit_over_session_cost(self):
         self._contribution(
             baseline_value=10000.0, post_value=12000.0, peer_lift=5.0
-        )  # net 15 % of 10000 x unit value 1.0
+        )  # net 15 % of 10000 a month x 3 months x unit value 1.0
         self._contribution(
             post_value=300.0,
             post_points=1,
@@ -313,9 +314,9 @@ class TestContribution(ContributionCase):
             post_end="2026-09-30",
         )
         course = self.course.with_user(self.user_officer)
-        self.assertEqual(course.measured_benefit, 1500.0, "low confidence left out")
+        self.assertEqual(course.measured_benefit, 4500.0, "low confidence left out")
         self.assertEqual(course.training_cost, 500.0, "one seat at 500")
-        self.assertEqual(course.roi, 3.0)
+        self.assertEqual(course.roi, 9.0)
 
     def test_course_average_net_lift_of_rated_confident_contributions(self):
         self._contribution(post_value=110.0)

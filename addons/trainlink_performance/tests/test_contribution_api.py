@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -26,6 +27,10 @@ class TestContributionApi(ContributionCase):
             "peer_lift": 2.0,
             "baseline_points": 3,
             "post_points": 3,
+            "peer_count": 10,
+            "comparison_basis": "department",
+            "net_lift_se": 0.5,
+            "interval_dof": 10.0,
             **values,
         }
 
@@ -185,8 +190,9 @@ class TestContributionApi(ContributionCase):
             env["trainlink.contribution"].api_upsert(["not a row", {}]),
             env["trainlink.kpi"].api_read_kpis(),
             env["trainlink.attendance"].api_read_completed(),
-            env["trainlink.attendance"].api_comparison_group(self.attendance.id),
-            env["trainlink.attendance"].api_comparison_group(999999),
+            env["trainlink.attendance"].api_comparison_groups(
+                [self.attendance.id, 999999]
+            ),
             env["trainlink.kpi.value"].api_match_employees(["x", {"login": "tl_emma"}]),
         ]
         for answer in answers:
@@ -200,8 +206,8 @@ class TestContributionApi(ContributionCase):
             "upsert": lambda env: env["trainlink.contribution"].api_upsert([]),
             "kpis": lambda env: env["trainlink.kpi"].api_read_kpis(),
             "completed": lambda env: env["trainlink.attendance"].api_read_completed(),
-            "peers": lambda env: env["trainlink.attendance"].api_comparison_group(
-                self.attendance.id
+            "peers": lambda env: env["trainlink.attendance"].api_comparison_groups(
+                [self.attendance.id]
             ),
             "match": lambda env: env["trainlink.kpi.value"].api_match_employees([]),
         }
@@ -293,45 +299,102 @@ class TestContributionApi(ContributionCase):
         with self.assertRaisesRegex(UserError, "YYYY-MM-DD"):
             Attendance.api_read_completed("March")
 
-    def test_comparison_group_leaves_out_peers_trained_in_the_window(self):
+    def test_comparison_groups_fall_back_and_leave_out_peers_trained_in_the_window(
+        self,
+    ):
         Employee = self.env["hr.employee"]
-        job = self.env["hr.job"].create({"name": "TL Account Manager"})
+        Job = self.env["hr.job"]
+        job = Job.create(
+            {"name": "TL Account Manager", "trainlink_job_family": "sales"}
+        )
+        other_job = Job.create(
+            {"name": "TL Sales Rep", "trainlink_job_family": "sales"}
+        )
         self.emma.job_id = job
         peers = Employee.create(
             [
                 {"name": name, "department_id": self.department.id, "job_id": job.id}
-                for name in ("Peer A", "Peer B", "Peer C")
+                for name in ("Peer A", "Peer B", "Peer C", "Peer D")
             ]
         )
-        Employee.create({"name": "Other job", "department_id": self.department.id})
+        other = Employee.create(
+            {"name": "Other job", "department_id": self.department.id}
+        )
+        elsewhere = Employee.create(
+            {
+                "name": "Same job elsewhere",
+                "department_id": self.other_department.id,
+                "job_id": job.id,
+            }
+        )
+        family = Employee.create({"name": "Same family", "job_id": other_job.id})
+        # B took the same course in the post window; D another course aimed
+        # at revenue in the baseline window; C the same course after it.
         in_window = self._session(date_start="2026-04-06", date_end="2026-04-07")
         self._completed_attendance(peers[1], session=in_window)
+        revenue_course = self.env["trainlink.course"].create(
+            {
+                "name": "Upselling",
+                "module_ids": [
+                    fields.Command.create(
+                        {
+                            "name": "Upsell",
+                            "kpi_line_ids": [
+                                fields.Command.create({"kpi_id": self.kpi_revenue.id})
+                            ],
+                        }
+                    )
+                ],
+            }
+        )
+        upselling = self._session(
+            course_id=revenue_course.id, date_start="2025-12-01", date_end="2025-12-01"
+        )
+        self._completed_attendance(peers[3], session=upselling)
         long_after = self._session(date_start="2026-09-07", date_end="2026-09-08")
         self._completed_attendance(peers[2], session=long_after)
-        result = (
+        (result,) = (
             self.env["trainlink.attendance"]
             .with_user(self.user_sync)
-            .api_comparison_group(self.attendance.id)
+            .api_comparison_groups([self.attendance.id])
         )
+        kept = peers[0] | peers[2]
         self.assertEqual(
-            result,
+            {key: value for key, value in result.items() if key != "groups"},
             {
                 "ok": True,
                 "attendance_id": self.attendance.id,
-                "window_start": "2025-12-03",
-                "window_end": "2026-06-03",
-                "employee_ids": (peers[0] | peers[2]).ids,
+                "min_peers": 5,
+                "window_start": "2025-12-01",
+                "window_end": "2026-06-30",
             },
         )
+        # The demo data has sales people too: look at this test's people.
+        ours = set((peers | other | elsewhere | family | self.emma).ids)
+        groups = [
+            (group["basis"], set(group["employee_ids"]) & ours)
+            for group in result["groups"]
+        ]
+        self.assertEqual(
+            groups,
+            [
+                ("department", set(kept.ids)),
+                ("job", set((kept | elsewhere).ids)),
+                ("job_family", set((kept | elsewhere | family).ids)),
+            ],
+        )
 
-    def test_comparison_group_of_an_unknown_or_foreign_attendance(self):
+    def test_comparison_groups_of_unknown_or_foreign_attendances(self):
         Attendance = self.env["trainlink.attendance"].with_user(self.user_sync)
         foreign = self._other_company_attendance()
-        for attendance_id in (999999, foreign.id, "1"):
-            with self.subTest(attendance_id=attendance_id):
-                result = Attendance.api_comparison_group(attendance_id)
+        results = Attendance.api_comparison_groups(
+            [999999, foreign.id, "1", 2**40, self.attendance.id]
+        )
+        for result in results[:4]:
+            with self.subTest(result=result):
                 self.assertEqual(result["ok"], False)
                 self.assertIn("unknown attendance", result["reason"])
+        self.assertTrue(results[4]["ok"])
 
     def test_match_employees_by_each_kind_of_key(self):
         self.emma.write(

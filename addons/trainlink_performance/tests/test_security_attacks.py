@@ -6,6 +6,7 @@ from odoo.tests import new_test_user, tagged
 
 from .common import TrainlinkCase
 from .common_contribution import GROUP_SYNC, ContributionCase
+from .test_promotion import PromotionCase
 
 
 @tagged("post_install", "-at_install")
@@ -176,6 +177,50 @@ class TestPlainWriteEscalation(TrainlinkCase):
         with self.assertRaisesRegex(AccessError, "is about you"):
             emma_value.write({"employee_id": officer.id})
         self.assertEqual(emma_value.employee_id, self.emma)
+
+
+@tagged("post_install", "-at_install")
+class TestCheckinAndPromotionEscalation(PromotionCase):
+    def test_manager_cannot_record_check_ins_on_his_own_plan(self):
+        eric_plan = self._plan(self._completed_attendance(self.eric))
+        eric_plan.with_user(self.user_mia).action_approve()
+        Checkin = self.env["trainlink.application.checkin"]
+        with self.assertRaisesRegex(AccessError, "is about you"):
+            Checkin.with_user(self.user_eric).create(
+                {"plan_id": eric_plan.id, "date": "2026-03-13", "applied": True}
+            )
+        checkin = Checkin.with_user(self.user_mia).create(
+            {"plan_id": eric_plan.id, "date": "2026-03-13"}
+        )
+        self.assertEqual(checkin.reviewer_id, self.user_mia)
+        with self.assertRaisesRegex(AccessError, "is about you"):
+            checkin.with_user(self.user_eric).write({"applied": True})
+        with self.assertRaisesRegex(AccessError, "buttons only"):
+            checkin.with_user(self.user_mia).write({"reviewer_id": self.user_eric.id})
+        self.assertFalse(checkin.applied)
+
+    def test_nobody_writes_a_promotion_decision_by_hand(self):
+        self._make_emma_eligible()
+        candidate = self._candidate()
+        for user in (self.user_eric, self.user_officer):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    candidate.with_user(user).write(
+                        {"state": "promoted", "review_score": 100.0}
+                    )
+        self.assertEqual(candidate.state, "path")
+
+    def test_officer_cannot_decide_his_own_promotion(self):
+        officer = self.env["hr.employee"].create(
+            {"name": "Olga Officer", "user_id": self.user_officer.id}
+        )
+        candidate = self._candidate(officer)
+        candidate.sudo().write({"state": "review"})
+        with self.assertRaisesRegex(AccessError, "is about you"):
+            candidate.with_user(self.user_officer).action_promote()
+        self.assertEqual(candidate.state, "review")
+        candidate.with_user(self.user_hr).action_promote()
+        self.assertEqual(candidate.state, "promoted")
 
 
 @tagged("post_install", "-at_install")
