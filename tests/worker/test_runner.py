@@ -595,8 +595,8 @@ def test_contributions_are_measured_from_the_stored_values(tmp_path):
     assert row["peer_lift"] == pytest.approx(10.0)
     assert (row["post_start"], row["post_end"]) == ("2024-03-01", "2024-05-31")
     read = [call for call in erp.calls if call[0] == "read_kpi_values"][0]
-    # from two baseline windows back: the prior months tell the usual level
-    assert read[1:] == ("read_kpi_values", {11, 12}, {1}, date(2023, 8, 1))[1:]
+    # three baseline windows back: the prior months tell the usual level
+    assert read[1:] == ("read_kpi_values", {11, 12}, {1}, date(2023, 5, 1))[1:]
     assert [c for c in erp.calls if c[0] == "read_completed"][0][1] == date(2022, 6, 1)
     assert erp.run_of(CONTRIBUTIONS)[0]["finished"]
 
