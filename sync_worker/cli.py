@@ -12,6 +12,7 @@ Exit status:
        file); the message names the field
     3  the ERP is unreachable (after retries) or refused the login / the sync
        user's rights
+    4  another run holds the ERP's run lock (run-once); the message says who
 """
 
 from __future__ import annotations
@@ -162,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="TrainLink sync worker: pulls KPI records from business "
         "systems into Odoo (trainlink_performance).",
         epilog="Exit status: 0 ok; 1 rows rejected or a source failed; "
-        "2 configuration error; 3 ERP unreachable or login refused.",
+        "2 configuration error; 3 ERP unreachable or login refused; "
+        "4 another run holds the ERP's run lock.",
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"

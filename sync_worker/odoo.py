@@ -39,6 +39,7 @@ KPI_VALUE_MODEL = "trainlink.kpi.value"
 CONTRIBUTION_MODEL = "trainlink.contribution"
 ATTENDANCE_MODEL = "trainlink.attendance"
 SYNC_RUN_MODEL = "trainlink.sync.run"
+LOCK_MODEL = "trainlink.sync.lock"
 # Largest batch the sync API takes in one call (trainlink.kpi.value MAX_BATCH).
 MAX_BATCH_SIZE = 5000
 # Odoo's XML-RPC fault codes (odoo/addons/base/controllers/rpc.py).
@@ -685,6 +686,18 @@ class ErpClient:
                         break
                     last_id = page[-1]["id"]
         return values
+
+    def acquire_lock(self, holder: str, lease_seconds: int) -> dict:
+        """{"ok": True, "token"} or, held by another worker, {"ok": False,
+        "holder", "since", "until"}."""
+        return self.transport.call(LOCK_MODEL, "api_acquire", holder, lease_seconds)
+
+    def renew_lock(self, token: str, lease_seconds: int) -> bool:
+        answer = self.transport.call(LOCK_MODEL, "api_renew", token, lease_seconds)
+        return bool(answer.get("ok"))
+
+    def release_lock(self, token: str) -> None:
+        self.transport.call(LOCK_MODEL, "api_release", token)
 
     def start_run(self, source: str) -> int:
         return self.transport.call(SYNC_RUN_MODEL, "api_start", source)

@@ -15,6 +15,8 @@ their trainees and peers, the measured windows (transform) upserted.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -53,6 +55,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_CONFIG = 2
 EXIT_ERP = 3
+EXIT_LOCKED = 4
 
 SourceFactory = Callable[[SourceConfig, ErpClient], Source]
 
@@ -114,6 +117,7 @@ class RunReport:
     sources: list[SourceReport] = field(default_factory=list)
     error: str | None = None  # the run could not start (ERP login, KPIs)
     erp_failed: bool = False
+    locked_by: str | None = None  # another worker's run holds the ERP's lock
     stopped: bool = False  # asked to stop before every source ran
 
     @property
@@ -125,10 +129,13 @@ class RunReport:
         return [report.name for report in self.sources if not report.ok]
 
     def exit_code(self) -> int:
-        """3 when the ERP was unreachable or refused the login, 1 when a source
-        failed or rows were rejected, 0 otherwise."""
+        """3 when the ERP was unreachable or refused the login, 4 when another
+        run held the lock, 1 when a source failed or rows were rejected, 0
+        otherwise."""
         if self.erp_failed or any(report.erp_failed for report in self.sources):
             return EXIT_ERP
+        if self.locked_by:
+            return EXIT_LOCKED
         if self.error or self.failed_sources or self.rejected:
             return EXIT_PROBLEMS
         return EXIT_OK
@@ -188,6 +195,7 @@ class Runner:
         self.source_factory = source_factory
         self.today = today
         self.stop = stop or threading.Event()
+        self._lock_token: str | None = None
 
     def run(
         self,
@@ -200,12 +208,64 @@ class Runner:
         report = RunReport(run_id=new_run_id(), started=datetime.now())
         token = current_run_id.set(report.run_id)
         try:
-            self._run(report, only, since, contributions)
+            lock = self._acquire_lock(report)
+            if lock:
+                try:
+                    self._run(report, only, since, contributions)
+                finally:
+                    self._release_lock(lock)
         finally:
             report.finished = datetime.now()
             self._log_summary(report)
             current_run_id.reset(token)
         return report
+
+    def _acquire_lock(self, report: RunReport) -> str | None:
+        """The ERP's lock for this run, or None (the report says why): one
+        run at a time, whatever the host."""
+        holder = f"{socket.gethostname()} pid {os.getpid()} run {report.run_id}"
+        try:
+            answer = self.erp.acquire_lock(holder, self.settings.lock_lease_seconds)
+        except ErpError as error:
+            report.error = f"cannot take the ERP's run lock: {error}"
+            report.erp_failed = erp_failure(error)
+            log_event(log, logging.ERROR, "run_aborted", error=report.error)
+            return None
+        if not answer.get("ok"):
+            report.locked_by = (
+                f"{answer.get('holder')} since {answer.get('since')} UTC "
+                f"(lease until {answer.get('until')} UTC)"
+            )
+            report.error = f"another run is in progress: {report.locked_by}"
+            log_event(log, logging.WARNING, "run_locked", holder=report.locked_by)
+            return None
+        self._lock_token = answer["token"]
+        return answer["token"]
+
+    def _heartbeat(self, report: RunReport) -> bool:
+        """Renew the lock's lease between steps: False (the report says why)
+        when the lock is lost or the ERP is gone, which ends the run."""
+        if not self._lock_token:
+            return True
+        try:
+            renewed = self.erp.renew_lock(
+                self._lock_token, self.settings.lock_lease_seconds
+            )
+        except ErpError as error:
+            report.error = f"cannot renew the ERP's run lock: {error}"
+            report.erp_failed = erp_failure(error)
+            return False
+        if not renewed:
+            report.error = "the run lost the ERP's lock (its lease ran out)"
+        return renewed
+
+    def _release_lock(self, token: str) -> None:
+        try:
+            self.erp.release_lock(token)
+        except ErpError as error:
+            # The lease runs out by itself: the next run is not blocked.
+            log_event(log, logging.WARNING, "lock_release_failed", error=str(error))
+        self._lock_token = None
 
     def _run(self, report, only, since, contributions) -> None:
         today = self.today or date.today()
@@ -232,8 +292,10 @@ class Runner:
                 report.stopped = True
                 log_event(log, logging.WARNING, "run_stopped", before=config.name)
                 return
+            if not self._heartbeat(report):
+                return
             report.sources.append(self.sync_source(config, kpis, today, since))
-        if contributions and not self.stop.is_set():
+        if contributions and not self.stop.is_set() and self._heartbeat(report):
             report.sources.append(self.sync_contributions(kpis, today))
 
     # ---------------------------------------------------------- sources --

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -19,10 +18,8 @@ STATS = (
     Path(__file__).resolve().parents[2]
     / "addons/trainlink_performance/models/trainlink_stats.py"
 )
-MONTHS = pd.period_range("2025-03", "2026-06", freq="M")
-COMPLETION = "2026-03-10"  # baseline Dec-Feb, prior Jun-Nov, post Apr-Jun
-POST = [m for m in MONTHS if m > pd.Period("2026-03", freq="M")]
-TODAY = date(2026, 7, 1)
+# Completion in month 12 of 16: prior months 3-8, baseline 9-11, post 13-15.
+COMPLETION_MONTH = pd.Period("2026-03", freq="M")
 KPIS = {"SALES": KpiInfo(1, "SALES", "higher", "sum", 1, 1.0)}
 
 
@@ -44,6 +41,7 @@ class Panel:
     `effect` (0.10 = +10 %) on the trainees' post-course months."""
 
     seed: int
+    completion: pd.Period = COMPLETION_MONTH
     people: int = 200
     trainees: int = 100
     effect: float = 0.0
@@ -53,10 +51,15 @@ class Panel:
     trainee_ids: list[int] = field(init=False)
 
     def __post_init__(self):
+        self.months = pd.period_range(
+            self.completion - 12, self.completion + 3, freq="M"
+        )
+        self.post = list(range(13, 16))
+        self.today = (self.completion + 4).start_time.date()
         rng = np.random.default_rng(self.seed)
         level = 1000 * rng.uniform(0.5, 1.5, self.people)
-        trend = (1 + self.drift) ** np.arange(len(MONTHS))
-        shocks = rng.normal(0, self.noise, (self.people, len(MONTHS)))
+        trend = (1 + self.drift) ** np.arange(len(self.months))
+        shocks = rng.normal(0, self.noise, (self.people, len(self.months)))
         self.clean = level[:, None] * trend[None, :]
         self.values = self.clean * (1 + shocks)
         self.trainee_ids = list(range(1, self.trainees + 1))
@@ -64,9 +67,8 @@ class Panel:
     def select_dips(self, count):
         """Train the `count` people whose baseline fell most below their
         prior level (whom a remedial programme picks)."""
-        months = list(MONTHS)
-        prior = self.values[:, [months.index(m) for m in MONTHS[3:9]]].mean(axis=1)
-        base = self.values[:, [months.index(m) for m in MONTHS[9:12]]].mean(axis=1)
+        prior = self.values[:, 3:9].mean(axis=1)
+        base = self.values[:, 9:12].mean(axis=1)
         self.trainee_ids = [int(i) + 1 for i in np.argsort(base / prior)[:count]]
         return self
 
@@ -75,13 +77,9 @@ class Panel:
         (default: everyone else); `hires` new people joining in the post
         window with twice the usual level; `prior=False` hides the months
         before the baseline (no usual level to match on)."""
-        values = self.values.copy()
-        post = [list(MONTHS).index(m) for m in POST]
-        for employee in self.trainee_ids:
-            values[employee - 1, post] *= 1 + self.effect
-        frame = self._frame(values)
+        frame = self.frame()
         if not prior:
-            frame = frame[frame["period_start"] >= MONTHS[9].start_time.date()]
+            frame = frame[frame["period_start"] >= self.months[9].start_time.date()]
         if hires:
             frame = pd.concat([frame, self._hires(hires)], ignore_index=True)
         others = [
@@ -100,7 +98,7 @@ class Panel:
             {
                 "attendance_id": employee,
                 "employee_id": employee,
-                "completion_date": COMPLETION,
+                "completion_date": self.completion_date().isoformat(),
                 "baseline_window_months": 3,
                 "kpi_window_months": 3,
                 "kpi_codes": ["SALES"],
@@ -112,33 +110,44 @@ class Panel:
             attendances,
             {employee: group for employee in self.trainee_ids},
             KPIS,
-            TODAY,
+            self.today,
         )
         return pd.DataFrame(rows)
 
+    def completion_date(self):
+        return self.completion.start_time.date().replace(day=10)
+
+    def frame(self):
+        """Monthly values [employee_id, kpi_code, period_start, value], the
+        effect applied to the trainees' post months."""
+        values = self.values.copy()
+        for employee in self.trainee_ids:
+            values[employee - 1, self.post] *= 1 + self.effect
+        return self._frame(values)
+
     def injected_money(self):
         """The extra sales the effect put into the trainees' post months."""
-        post = [list(MONTHS).index(m) for m in POST]
         rows = [e - 1 for e in self.trainee_ids]
-        return float((self.values[np.ix_(rows, post)] * self.effect).sum())
+        return float((self.values[np.ix_(rows, self.post)] * self.effect).sum())
 
     def true_net_lift(self):
         """The effect in the measure's terms: post over baseline of the
         drifting level, times the effect, in percent."""
-        months = list(MONTHS)
-        post = np.mean([(1 + self.drift) ** months.index(m) for m in POST])
+        post = np.mean([(1 + self.drift) ** i for i in self.post])
         base = np.mean([(1 + self.drift) ** i for i in range(9, 12)])
         return 100 * self.effect * post / base
 
     def _frame(self, values):
         employees, months = np.meshgrid(
-            np.arange(1, self.people + 1), np.arange(len(MONTHS)), indexing="ij"
+            np.arange(1, self.people + 1), np.arange(len(self.months)), indexing="ij"
         )
         return pd.DataFrame(
             {
                 "employee_id": employees.ravel(),
                 "kpi_code": "SALES",
-                "period_start": [MONTHS[m].start_time.date() for m in months.ravel()],
+                "period_start": [
+                    self.months[m].start_time.date() for m in months.ravel()
+                ],
                 "value": values.ravel(),
             }
         )
@@ -147,7 +156,7 @@ class Panel:
         rows = [
             (self.people + index + 1, "SALES", month.start_time.date(), 2000.0)
             for index in range(count)
-            for month in POST
+            for month in self.months[13:16]
         ]
         return pd.DataFrame(
             rows, columns=["employee_id", "kpi_code", "period_start", "value"]

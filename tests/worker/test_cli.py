@@ -73,6 +73,12 @@ def sync_api(fake_odoo, kpis=("SALES_REV",), employees=None):
                 stored, args[0]
             ),
             ("trainlink.sync.run", "api_start"): lambda args, kwargs: 1,
+            ("trainlink.sync.lock", "api_acquire"): lambda args, kwargs: {
+                "ok": True,
+                "token": "t",
+            },
+            ("trainlink.sync.lock", "api_renew"): lambda args, kwargs: {"ok": True},
+            ("trainlink.sync.lock", "api_release"): lambda args, kwargs: {"ok": True},
             ("trainlink.sync.run", "api_finish"): lambda args, kwargs: {"ok": True},
             ("trainlink.attendance", "api_read_completed"): lambda args, kwargs: [],
         }

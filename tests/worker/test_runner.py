@@ -46,6 +46,8 @@ class FakeErp:
         self.stored_values: list[dict] = []
         self.fail: dict[str, Exception] = {}  # method name -> error to raise
         self.calls: list[tuple] = []
+        self.lock: dict | None = None  # the ERP's run lock: holder and token
+        self.lock_lost = False  # renewals fail, as after an expired lease
 
     def _enter(self, name, *args):
         self.calls.append((name, *args))
@@ -121,6 +123,27 @@ class FakeErp:
             and value["kpi_id"] in set(kpi_ids)
             and value["period_start"] >= since
         ]
+
+    def acquire_lock(self, holder, lease_seconds):
+        self._enter("acquire_lock", holder, lease_seconds)
+        if self.lock:
+            return {
+                "ok": False,
+                "holder": self.lock["holder"],
+                "since": "s",
+                "until": "u",
+            }
+        self.lock = {"holder": holder, "token": f"token-{len(self.calls)}"}
+        return {"ok": True, "token": self.lock["token"]}
+
+    def renew_lock(self, token, lease_seconds):
+        self._enter("renew_lock", token, lease_seconds)
+        return not self.lock_lost and bool(self.lock) and self.lock["token"] == token
+
+    def release_lock(self, token):
+        self._enter("release_lock", token)
+        if self.lock and self.lock["token"] == token:
+            self.lock = None
 
     def start_run(self, source):
         self._enter("start_run", source)
@@ -352,6 +375,42 @@ def test_records_outside_the_window_are_left_out(tmp_path):
         "SALES_REV/11/2024-01-01/month": 1.0
     }
     assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 1, 2)
+
+
+def test_a_run_holds_the_erps_lock_and_releases_it(tmp_path):
+    erp = FakeErp()
+    sources = {
+        "broken": FakeSource("broken", error=ZeroDivisionError("boom")),
+        "good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)]),
+    }
+    report = make_runner(tmp_path, erp, sources, lock_lease_seconds=120).run()
+    names = [call[0] for call in erp.calls]
+    assert names[0] == "acquire_lock"
+    assert erp.calls[0][2] == 120, "the configured lease"
+    assert names.count("renew_lock") == 3, "a heartbeat before each step"
+    assert names[-1] == "release_lock" and erp.lock is None
+    assert by_name(report)["good"].created == 1
+
+
+def test_a_second_run_is_refused_while_another_holds_the_lock(tmp_path):
+    erp = FakeErp()
+    erp.lock = {"holder": "host-b pid 9 run 1a2b", "token": "theirs"}
+    sources = {"good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)])}
+    report = make_runner(tmp_path, erp, sources).run()
+    assert report.exit_code() == 4
+    assert "host-b pid 9 run 1a2b" in report.error
+    assert [call[0] for call in erp.calls] == ["acquire_lock"], "nothing else"
+    assert erp.lock["token"] == "theirs", "their lock is left alone"
+
+
+def test_a_run_that_lost_its_lock_stops(tmp_path):
+    erp = FakeErp()
+    erp.lock_lost = True  # the lease ran out and another worker took over
+    sources = {"good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)])}
+    report = make_runner(tmp_path, erp, sources).run()
+    assert "lost the ERP's lock" in report.error
+    assert not report.sources
+    assert report.exit_code() == 1
 
 
 def test_a_failing_source_never_stops_the_others(tmp_path):
@@ -927,7 +986,17 @@ def test_e2e_contribution_of_a_completed_training_is_measured(
             "post_points",
             "post_start",
             "post_end",
+            "peer_count",
+            "comparison_basis",
+            "rating",
+            "inconclusive_reason",
         ],
+    )
+    # One peer is too few to judge anyone: measured, shown, not rated.
+    assert (measured["peer_count"], measured["comparison_basis"]) == (1, "department")
+    assert (measured["rating"], measured["inconclusive_reason"]) == (
+        "inconclusive",
+        "peers",
     )
     assert measured["baseline_value"] == 100.0
     assert measured["post_value"] == 130.0
@@ -936,7 +1005,8 @@ def test_e2e_contribution_of_a_completed_training_is_measured(
     assert measured["post_start"] == months_back(completion, -1).isoformat()
 
     again = run_real(settings)
-    assert again.sources[1].unchanged == 1
+    # Nothing changed: nothing written (other tests' trainings count too).
+    assert again.sources[1].unchanged >= 1
     assert again.sources[1].created == again.sources[1].updated == 0
 
 
@@ -954,3 +1024,56 @@ def test_e2e_jsonrpc_transport(odoo_server, world, tmp_path):
     assert stored_values(world, "e2e_json") == {
         f"E2E_UNITS/{other}/2024-04-01/month": 3.0
     }
+
+
+@pytest.mark.odoo
+def test_e2e_one_run_at_a_time_and_a_stale_lock_expires(odoo_server, world, tmp_path):
+    import threading
+    import time
+
+    from sync_worker.odoo import connect
+
+    csv_path = tmp_path / "locked.csv"
+    write_csv(csv_path, [("l1", "E2EOTHER", "2024-04-05", 3, "E2E_UNITS")])
+    settings = e2e_settings(odoo_server, tmp_path, csv_path, "e2e_locked")
+    other = connect(settings)
+
+    # Another worker (another host) is running: this one says so and stops.
+    held = other.acquire_lock("host-b pid 77", 600)
+    assert held["ok"]
+    refused = run_real(settings, contributions=False)
+    assert refused.exit_code() == 4
+    assert "host-b pid 77" in refused.error
+    assert not refused.sources
+    other.release_lock(held["token"])
+
+    # Workers racing for a free lock: exactly one gets it.
+    answers, start = [], threading.Barrier(4)
+
+    def race(name):
+        client = connect(settings)
+        start.wait()
+        answers.append(client.acquire_lock(name, 600))
+
+    threads = [threading.Thread(target=race, args=(f"racer {n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [answer for answer in answers if answer["ok"]]
+    assert len(winners) == 1, answers
+    other.release_lock(winners[0]["token"])
+
+    # A worker killed mid-run: its lock expires and its run is closed as
+    # abandoned by the next run, which goes ahead.
+    dead = other.acquire_lock("host-c pid 5", 1)
+    dead_run = other.start_run("e2e_locked")
+    time.sleep(1.5)
+    report = run_real(settings, contributions=False)
+    assert report.exit_code() == 0, report
+    (run,) = world["admin"].search_read(
+        "trainlink.sync.run", [("id", "=", dead_run)], ["state", "error", "finished"]
+    )
+    assert run["state"] == "abandoned"
+    assert "host-c pid 5" in run["error"] and run["finished"]
+    assert dead["ok"] and not other.renew_lock(dead["token"], 600)

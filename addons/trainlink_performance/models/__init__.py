@@ -15,6 +15,7 @@ from . import trainlink_mentorship
 from . import hr_employee
 from . import hr_employee_public
 from . import trainlink_sync_run
+from . import trainlink_sync_lock
 from . import trainlink_kpi_value
 from . import hr_job
 from . import hr_department

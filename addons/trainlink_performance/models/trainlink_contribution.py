@@ -178,19 +178,16 @@ class TrainlinkContribution(models.Model):
     )
     peer_lift_se = fields.Float(
         string="Peer Lift Std. Error",
-        digits=(16, 2),
         help="Standard error of the peers' lift: an error every trainee "
         "compared with the same peers shares, added to a course's interval.",
     )
     net_lift_se = fields.Float(
         string="Net Lift Std. Error",
-        digits=(16, 2),
         help="Standard error of the net lift, from the month-to-month variation "
         "of the trainee and the peers.",
     )
     interval_dof = fields.Float(
         string="Degrees of Freedom",
-        digits=(16, 1),
         help="Of the interval (Welch-Satterthwaite).",
     )
     net_lift_low = fields.Float(
@@ -210,11 +207,10 @@ class TrainlinkContribution(models.Model):
     has_interval = fields.Boolean(compute="_compute_interval", store=True)
     pre_trend = fields.Float(
         string="Pre-trend (points/month)",
-        digits=(16, 2),
         help="How the gap between trainee and peers moved per month before the "
         "course; near zero when they moved alike.",
     )
-    pre_trend_se = fields.Float(string="Pre-trend Std. Error", digits=(16, 2))
+    pre_trend_se = fields.Float(string="Pre-trend Std. Error")
     pre_trend_ok = fields.Boolean(
         string="Parallel Before the Course",
         compute="_compute_interval",

@@ -23,7 +23,12 @@ class TrainlinkSyncRun(models.Model):
     started = fields.Datetime(required=True, default=fields.Datetime.now)
     finished = fields.Datetime()
     state = fields.Selection(
-        [("running", "Running"), ("done", "Done"), ("failed", "Failed")],
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("abandoned", "Abandoned"),
+        ],
         default="running",
         required=True,
     )
@@ -67,6 +72,30 @@ class TrainlinkSyncRun(models.Model):
                 "rejection_log": "\n".join(filter(None, [self.rejection_log, *lines])),
             }
         )
+
+    @api.model
+    def _abandon_running(self, holder=None, lease_until=None):
+        """Close as abandoned the runs of the caller's company still running
+        when a worker takes the lock: whoever ran them is gone."""
+        runs = self.sudo().search(
+            [("state", "=", "running"), ("company_id", "=", self.env.company.id)]
+        )
+        if not runs:
+            return runs
+        reason = (
+            _(
+                "Abandoned: the worker running it (%(holder)s) stopped without "
+                "closing it; its lock expired at %(until)s UTC.",
+                holder=holder,
+                until=fields.Datetime.to_string(lease_until),
+            )
+            if holder and lease_until
+            else _("Abandoned: the worker running it stopped without closing it.")
+        )
+        runs.write(
+            {"state": "abandoned", "finished": fields.Datetime.now(), "error": reason}
+        )
+        return runs
 
     @api.model
     def _sync_run(self, run_id):
