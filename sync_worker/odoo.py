@@ -582,18 +582,22 @@ class ErpClient:
                 )
         return matches
 
-    def upsert_kpi_values(self, rows: list[dict], run_id: int | None) -> UpsertSummary:
-        return self._upsert(KPI_VALUE_MODEL, rows, run_id)
+    def upsert_kpi_values(
+        self, rows: list[dict], run_id: int | None, summary=None
+    ) -> UpsertSummary:
+        return self._upsert(KPI_VALUE_MODEL, rows, run_id, summary)
 
     def upsert_contributions(
-        self, rows: list[dict], run_id: int | None
+        self, rows: list[dict], run_id: int | None, summary=None
     ) -> UpsertSummary:
-        return self._upsert(CONTRIBUTION_MODEL, rows, run_id)
+        return self._upsert(CONTRIBUTION_MODEL, rows, run_id, summary)
 
-    def _upsert(self, model: str, rows: list[dict], run_id: int | None):
+    def _upsert(self, model: str, rows: list[dict], run_id: int | None, summary=None):
         """Send rows in batches of batch_size, in the compact form (column names
-        once per call), and add up the answers."""
-        summary = UpsertSummary()
+        once per call), and add up the answers into `summary` as they come: a
+        caller that passes its own still knows what was written when a later
+        batch fails."""
+        summary = UpsertSummary() if summary is None else summary
         columns = list(dict.fromkeys(name for row in rows for name in row))
         batches = math.ceil(len(rows) / self.batch_size)
         for number, start in enumerate(range(0, len(rows), self.batch_size), 1):

@@ -295,6 +295,11 @@ class Runner:
             if not self._heartbeat(report):
                 return
             report.sources.append(self.sync_source(config, kpis, today, since))
+            if report.sources[-1].erp_failed:
+                # The ERP is gone: every further call would retry in full.
+                report.error = "the ERP stopped answering: the run ends here"
+                log_event(log, logging.ERROR, "run_aborted", error=report.error)
+                return
         if contributions and not self.stop.is_set() and self._heartbeat(report):
             report.sources.append(self.sync_contributions(kpis, today))
 
@@ -339,7 +344,10 @@ class Runner:
         except Exception as exc:  # one source never stops the others
             error = exc
             self._failed(report, exc)
-        self._finish_erp_run(report, error)
+        if not report.erp_failed:
+            # With the ERP gone the run stays open there; the next run, taking
+            # the lock, closes it as abandoned.
+            self._finish_erp_run(report, error)
         return report
 
     def _sync_source(self, config, kpis, report: SourceReport) -> None:
@@ -359,7 +367,7 @@ class Runner:
         )
         report.rejected.extend(rejected)
         if rows:
-            report.add(self.erp.upsert_kpi_values(rows, report.erp_run_id))
+            self._upsert(self.erp.upsert_kpi_values, rows, report)
         last_read = max(records["date"])
         cursor = max(filter(None, [report.cursor, last_read]))
         self.state.set_cursor(config.name, cursor)
@@ -450,7 +458,7 @@ class Runner:
         ]
         report.held_back = len(rows) - len(ready)
         if ready:
-            report.add(self.erp.upsert_contributions(ready, report.erp_run_id))
+            self._upsert(self.erp.upsert_contributions, ready, report)
 
     def _kpi_values(self, attendances, comparison, kpis) -> pd.DataFrame:
         """Stored monthly values of the trainees and their peers, for the
@@ -485,6 +493,16 @@ class Runner:
         )
 
     # ---------------------------------------------------------- helpers --
+
+    @staticmethod
+    def _upsert(send, rows: list[dict], report: SourceReport) -> None:
+        """Send rows; what the ERP wrote is counted even when a later batch
+        fails, so the summary of a failed run never under-reports."""
+        summary = UpsertSummary()
+        try:
+            send(rows, report.erp_run_id, summary)
+        finally:
+            report.add(summary)
 
     def _failed(self, report: SourceReport, error: BaseException) -> SourceReport:
         report.error = describe_error(error)

@@ -417,6 +417,50 @@ def test_schedule_stops_cleanly_on_sigterm(fake_odoo, tmp_path):
     assert PASSWORD not in "".join(seen) + rest
 
 
+def _start_schedule(fake_odoo, tmp_path):
+    sync_api(fake_odoo)
+    config = write_config(tmp_path, fake_odoo.url)
+    env = {**os.environ, "TRAINLINK_ODOO_PASSWORD": PASSWORD, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sync_worker", "schedule", "--config", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_schedule_stops_on_sigterm_at_any_instant(fake_odoo, tmp_path):
+    """Signals at random instants (starting up, mid-run, waiting): the
+    process always ends, and never needs a kill."""
+    import random
+
+    chance = random.Random(42)
+    for attempt in range(12):
+        folder = tmp_path / f"a{attempt}"
+        folder.mkdir()
+        process = _start_schedule(fake_odoo, folder)
+        try:
+            time.sleep(chance.uniform(0.0, 1.5))
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) in (0, -signal.SIGTERM), attempt
+        finally:
+            if process.poll() is None:
+                process.kill()
+                pytest.fail(f"attempt {attempt}: schedule hung after SIGTERM")
+
+
+def test_a_second_signal_ends_schedule_at_once(fake_odoo, tmp_path):
+    process = _start_schedule(fake_odoo, tmp_path)
+    try:
+        time.sleep(1.0)
+        process.send_signal(signal.SIGTERM)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=5) in (0, 128 + signal.SIGTERM, 128 + signal.SIGINT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
 # ---------------------------------------------- against a real Odoo 18 --
 
 

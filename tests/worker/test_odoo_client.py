@@ -304,6 +304,28 @@ def test_upsert_sends_batches_in_the_compact_form_and_adds_up_the_answers(
     )
 
 
+def test_a_failing_batch_leaves_the_callers_summary_with_what_was_written(
+    fake_odoo,
+):
+    fake_odoo.methods[("trainlink.kpi.value", "api_upsert")] = lambda args, kw: {
+        "read": len(args[0]["rows"]),
+        "created": len(args[0]["rows"]),
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": [],
+    }
+    # Batch 3 of 3 fails: Odoo answers "not found" (never retried).
+    fake_odoo.script = [None, None, None, 404]
+    erp = ErpClient(transport(fake_odoo.url), batch_size=2)
+    rows = [{"source": "s", "external_key": f"k{i}", "value": 1.0} for i in range(5)]
+    summary = UpsertSummary()
+
+    with pytest.raises(ErpRequestError):
+        erp.upsert_kpi_values(rows, run_id=12, summary=summary)
+
+    assert (summary.read, summary.created) == (4, 4)
+
+
 def test_upsert_without_a_run_sends_false_and_no_rows_sends_nothing(fake_odoo):
     fake_odoo.methods[("trainlink.contribution", "api_upsert")] = answer(
         {"read": 1, "created": 0, "updated": 1, "unchanged": 0, "rejected": []}

@@ -32,6 +32,14 @@ KPIS = {
 # ---------------------------------------------------------------- fakes --
 
 
+def _into(summary, result):
+    """The ErpClient's way: add the answer into the caller's summary."""
+    if summary is None:
+        return result
+    summary.add({**vars(result), "rejected": result.rejected})
+    return summary
+
+
 class FakeErp:
     """The ErpClient interface over dicts, with failures on demand."""
 
@@ -65,17 +73,19 @@ class FakeErp:
             for value in values
         }
 
-    def upsert_kpi_values(self, rows, run_id):
+    def upsert_kpi_values(self, rows, run_id, summary=None):
         self._enter("upsert_kpi_values", rows, run_id)
-        return self._upsert(self.values, rows, lambda row: row["external_key"])
+        result = self._upsert(self.values, rows, lambda row: row["external_key"])
+        return _into(summary, result)
 
-    def upsert_contributions(self, rows, run_id):
+    def upsert_contributions(self, rows, run_id, summary=None):
         self._enter("upsert_contributions", rows, run_id)
-        return self._upsert(
+        result = self._upsert(
             self.contributions,
             rows,
             lambda row: (row["attendance_id"], row["kpi_code"], row["post_start"]),
         )
+        return _into(summary, result)
 
     def _upsert(self, store, rows, key_of):
         summary = UpsertSummary(read=len(rows))
@@ -411,6 +421,23 @@ def test_a_run_that_lost_its_lock_stops(tmp_path):
     assert "lost the ERP's lock" in report.error
     assert not report.sources
     assert report.exit_code() == 1
+
+
+def test_once_the_erp_is_gone_the_run_ends_and_counts_what_was_written(tmp_path):
+    from sync_worker.odoo import ErpUnavailable
+
+    erp = FakeErp()
+    erp.fail["upsert_kpi_values"] = ErpUnavailable("connection refused")
+    sources = {
+        "first": FakeSource("first", [("r1", "B1", date(2024, 5, 3), 10.0)]),
+        "second": FakeSource("second", [("r2", "B2", date(2024, 5, 3), 10.0)]),
+    }
+    report = make_runner(tmp_path, erp, sources).run()
+    names = [call[0] for call in erp.calls]
+    assert names.count("start_run") == 1, "the second source never starts"
+    assert "finish_run" not in names, "no retries against a dead ERP"
+    assert "the ERP stopped answering" in report.error
+    assert report.exit_code() == 3
 
 
 def test_a_failing_source_never_stops_the_others(tmp_path):
