@@ -32,6 +32,7 @@ import schedule
 
 from sync_worker import __version__, current_run_id, log_event
 from sync_worker.config import ConfigError, Settings, load_settings
+from sync_worker.dry_run import DryRunErp, DryRunState, print_would_send
 from sync_worker.odoo import (
     AuthenticationError,
     ErpAccessError,
@@ -193,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip measuring the contributions of completed trainings",
     )
+    run_once.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read, match, aggregate and measure, print what would be written "
+        "(counts and a sample), write nothing (nor move the cursors)",
+    )
 
     run_schedule = commands.add_parser(
         "schedule",
@@ -255,13 +262,19 @@ def cmd_run_once(settings: Settings, args) -> int:
     state = _load_state(settings)
     if state is None:
         return EXIT_CONFIG
-    runner = Runner(settings, connect(settings), state)
+    erp = connect(settings)
+    if args.dry_run:
+        erp = DryRunErp(erp)
+        state = DryRunState(state.path, state.cursors)
+    runner = Runner(settings, erp, state)
     report = runner.run(
         only=args.sources,
         since=args.since,
         contributions=not args.no_contributions,
     )
     print_report(report)
+    if args.dry_run:
+        print_would_send(erp, sys.stdout)
     return report.exit_code()
 
 

@@ -193,6 +193,29 @@ def test_only_the_named_source_and_since(fake_odoo, tmp_path, capsys):
     assert "no source named nope" in capsys.readouterr().err
 
 
+def test_dry_run_reads_and_measures_but_writes_nothing(fake_odoo, tmp_path, capsys):
+    stored = sync_api(fake_odoo)
+    config = write_config(tmp_path, fake_odoo.url)
+
+    assert run("run-once", "--config", config, "--dry-run") == 0
+
+    out = capsys.readouterr().out
+    assert "dry run: nothing was written" in out
+    assert "would send 2 rows to trainlink.kpi.value" in out
+    assert "SALES_REV/11/2024-05-01/month" in out, "a sample of the rows"
+    called = {method for _path, method, params in fake_odoo.requests}
+    written = {
+        params[4]
+        for _path, method, params in fake_odoo.requests
+        if method == "execute_kw"
+    }
+    assert "api_match_employees" in written, "employees are matched for real"
+    assert not written & {"api_upsert", "api_start", "api_finish", "api_acquire"}
+    assert stored == {}
+    assert not (tmp_path / "state.json").exists(), "cursors not moved"
+    assert called
+
+
 # ---------------------------------------------------------- exit codes --
 
 

@@ -1,0 +1,74 @@
+"""A dry run: everything is read, matched, aggregated and measured as in a
+real run, and nothing is written: no KPI value, contribution, sync run, lock
+or cursor. What would have been sent is kept to be shown."""
+
+from __future__ import annotations
+
+from sync_worker.odoo import (
+    CONTRIBUTION_MODEL,
+    KPI_VALUE_MODEL,
+    ErpClient,
+    UpsertSummary,
+)
+from sync_worker.state import SyncState
+
+SAMPLE_ROWS = 5
+
+
+class DryRunErp:
+    """The ErpClient's reads, with its writes replaced by a record of the
+    rows that would have been sent."""
+
+    def __init__(self, erp: ErpClient):
+        self.erp = erp
+        self.would_send: dict[str, list[dict]] = {
+            KPI_VALUE_MODEL: [],
+            CONTRIBUTION_MODEL: [],
+        }
+
+    def __getattr__(self, name):
+        # read_kpis, match_employees, read_completed, comparison_groups,
+        # read_kpi_values, login, transport: as in a real run.
+        return getattr(self.erp, name)
+
+    def acquire_lock(self, holder, lease_seconds):
+        return {"ok": True, "token": "dry-run"}
+
+    def renew_lock(self, token, lease_seconds):
+        return True
+
+    def release_lock(self, token):
+        return None
+
+    def start_run(self, source):
+        return 0
+
+    def finish_run(self, run_id, error=None, rejections=None):
+        return None
+
+    def upsert_kpi_values(self, rows, run_id, summary=None):
+        return self._keep(KPI_VALUE_MODEL, rows, summary)
+
+    def upsert_contributions(self, rows, run_id, summary=None):
+        return self._keep(CONTRIBUTION_MODEL, rows, summary)
+
+    def _keep(self, model, rows, summary):
+        summary = UpsertSummary() if summary is None else summary
+        self.would_send[model].extend(rows)
+        summary.read += len(rows)
+        return summary
+
+
+class DryRunState(SyncState):
+    """The cursors as they are: read, moved in memory, never saved."""
+
+    def save(self) -> None:
+        return None
+
+
+def print_would_send(erp: DryRunErp, out) -> None:
+    print("dry run: nothing was written to Odoo (nor the cursors)", file=out)
+    for model, rows in erp.would_send.items():
+        print(f"  would send {len(rows)} rows to {model}", file=out)
+        for row in rows[:SAMPLE_ROWS]:
+            print(f"    {row}", file=out)
