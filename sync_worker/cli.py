@@ -449,13 +449,34 @@ class Scheduler:
         self.runs = 0
         self.last_report: RunReport | None = None
 
-    def run_job(self) -> None:
+    def groups(self) -> list[tuple[float, list[str] | None]]:
+        """(interval in seconds, source names) of the scheduled jobs: sources
+        with their own `every_minutes` run on their own job; the others (and
+        the contributions) on the default interval. None: every source."""
+        default = self.interval_seconds
+        by_interval: dict[float, list[str]] = {}
+        for config in self.settings.sources:
+            interval = config.every_minutes * 60 if config.every_minutes else default
+            by_interval.setdefault(interval, []).append(config.name)
+        if len(by_interval) <= 1:
+            return [(next(iter(by_interval), default), None)]
+        groups = [(interval, names) for interval, names in by_interval.items()]
+        if default not in by_interval:
+            groups.append((default, []))  # the contributions' own job
+        return sorted(groups, key=lambda group: group[0] != default)
+
+    def run_job(
+        self, only: list[str] | None = None, contributions: bool = True
+    ) -> None:
         """One scheduled run; never raises (schedule would retry it at once)."""
         self.runs += 1
         try:
             state = SyncState.load(self.settings.state_path)
             runner = self.runner_factory(self.settings, self.erp, state, stop=self.stop)
-            self.last_report = runner.run()
+            options = {} if only is None else {"only": only}
+            if not contributions:
+                options["contributions"] = False
+            self.last_report = runner.run(**options)
         except Exception as error:
             log_event(
                 log,
@@ -489,16 +510,19 @@ class Scheduler:
                 )
 
     def loop(self) -> None:
-        self.scheduler.every(self.interval_seconds).seconds.do(self.run_job)
-        log_event(
-            log,
-            logging.INFO,
-            "schedule_start",
-            every_minutes=round(self.interval_seconds / 60, 2),
-            sources=len(self.settings.sources),
-        )
+        for interval, names in self.groups():
+            # The contributions are measured with the default interval's job.
+            default = interval == self.interval_seconds
+            self.scheduler.every(interval).seconds.do(self.run_job, names, default)
+            log_event(
+                log,
+                logging.INFO,
+                "schedule_start",
+                every_minutes=round(interval / 60, 2),
+                sources=",".join(names) if names is not None else "all",
+            )
         self.beat()
-        self.run_job()  # the first run now, not in N minutes
+        self.run_job()  # the first run now, every source, not in N minutes
         while not self.stop.is_set():
             self.scheduler.run_pending()
             self.beat()

@@ -59,6 +59,8 @@ class SourceConfig(BaseModel):
     options: dict[str, Any] = {}
     period: Literal["month", "quarter"] = "month"
     start: date | None = None
+    # How often `schedule` syncs this source; default schedule_every_minutes.
+    every_minutes: int | None = Field(None, ge=1)
 
     @field_validator("name")
     @classmethod

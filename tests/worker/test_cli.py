@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -363,6 +364,50 @@ class ScriptedRunner:
         from datetime import datetime
 
         return RunReport("r", datetime.now())
+
+
+def test_sources_with_their_own_interval_get_their_own_job(
+    fake_odoo, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRAINLINK_ODOO_PASSWORD", PASSWORD)
+    crm = (
+        'name = "crm"\nkind = "csv"\nkpi_code = "SALES_REV"\n'
+        'every_minutes = 15\noptions = { path = "sales.csv" }\n'
+    )
+    sheets = (
+        '\n[[sources]]\nname = "sheets"\nkind = "csv"\nkpi_code = "SALES_REV"\n'
+        'every_minutes = 1440\noptions = { path = "sales.csv" }\n'
+    )
+    settings = load_settings(
+        write_config(tmp_path, fake_odoo.url, source=crm + sheets), env_file=None
+    )
+    scheduler = cli.Scheduler(settings, erp=object(), interval_seconds=3600)
+    # The contributions keep the default hour, on a job of their own.
+    assert scheduler.groups() == [(3600, []), (900, ["crm"]), (86400, ["sheets"])]
+
+    calls = []
+
+    class Recorder:
+        def __init__(self, settings, erp, state, stop=None):
+            pass
+
+        def run(self, **options):
+            calls.append(options)
+            return RunReport("r", datetime.now())
+
+    scheduler.runner_factory = Recorder
+    scheduler.run_job(["crm"], False)
+    scheduler.run_job([], True)
+    assert calls == [{"only": ["crm"], "contributions": False}, {"only": []}]
+
+
+def test_without_own_intervals_one_job_runs_everything(
+    fake_odoo, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRAINLINK_ODOO_PASSWORD", PASSWORD)
+    settings = load_settings(write_config(tmp_path, fake_odoo.url), env_file=None)
+    scheduler = cli.Scheduler(settings, erp=object(), interval_seconds=600)
+    assert scheduler.groups() == [(600, None)]
 
 
 def test_a_job_that_raises_is_logged_and_rescheduled(
