@@ -40,6 +40,7 @@ from sync_worker.odoo import (
     ErpError,
     connect,
 )
+from sync_worker.rejects import append_rejects
 from sync_worker.runner import (
     EXIT_CONFIG,
     EXIT_ERP,
@@ -139,6 +140,14 @@ def _date(text: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--rejects-file",
+        type=Path,
+        default=os.environ.get("TRAINLINK_REJECTS_FILE") or None,
+        metavar="PATH",
+        help="append every rejected row (run, source, record id, reason, the "
+        "row as read) to this CSV file",
+    )
     common.add_argument(
         "--config",
         type=Path,
@@ -275,7 +284,22 @@ def cmd_run_once(settings: Settings, args) -> int:
     print_report(report)
     if args.dry_run:
         print_would_send(erp, sys.stdout)
+    _write_rejects(args.rejects_file, report)
     return report.exit_code()
+
+
+def _write_rejects(path: Path | None, report) -> None:
+    """Append the run's rejected rows to the rejects file, if one is set; a
+    file that cannot be written is logged, never fails the run."""
+    if not path:
+        return
+    try:
+        count = append_rejects(path, report)
+    except OSError as error:
+        log_event(log, logging.ERROR, "rejects_file_failed", error=str(error))
+        return
+    if count:
+        log_event(log, logging.INFO, "rejects_written", file=str(path), rows=count)
 
 
 def print_report(report: RunReport, out=None) -> None:
@@ -438,12 +462,14 @@ class Scheduler:
         stop: threading.Event | StopFlag | None = None,
         runner_factory=Runner,
         interval_seconds: float | None = None,
+        rejects_file: Path | None = None,
     ):
         self.settings = settings
         self.erp = erp or connect(settings)
         self.heartbeat = heartbeat
         self.stop = stop or StopFlag()
         self.runner_factory = runner_factory
+        self.rejects_file = rejects_file
         self.interval_seconds = interval_seconds or settings.schedule_every_minutes * 60
         self.scheduler = schedule.Scheduler()
         self.runs = 0
@@ -477,6 +503,7 @@ class Scheduler:
             if not contributions:
                 options["contributions"] = False
             self.last_report = runner.run(**options)
+            _write_rejects(self.rejects_file, self.last_report)
         except Exception as error:
             log_event(
                 log,
@@ -554,7 +581,9 @@ def cmd_schedule(settings: Settings, args) -> int:
     except ErpError as error:
         # Unreachable now (still starting?): the scheduled runs will retry.
         log_event(log, logging.WARNING, "erp_unreachable_at_start", error=str(error))
-    scheduler = Scheduler(settings, erp, heartbeat=args.heartbeat_file)
+    scheduler = Scheduler(
+        settings, erp, heartbeat=args.heartbeat_file, rejects_file=args.rejects_file
+    )
     previous = {}
 
     def request_stop(signum, frame):

@@ -390,8 +390,12 @@ class Runner:
         matches = self.erp.match_employees(key_type, list(dict.fromkeys(keys)))
         found = keys.map(lambda key: matches.get(key))
         matched = found.map(lambda value: isinstance(value, int))
-        for record_id, key in zip(
-            records["record_id"][~matched], keys[~matched], strict=True
+        unmatched = records[~matched.astype(bool)]
+        for record_id, key, raw in zip(
+            unmatched["record_id"],
+            keys[~matched],
+            unmatched.drop(columns="source", errors="ignore").to_dict("records"),
+            strict=True,
         ):
             report.rejected.append(
                 Rejection(
@@ -399,6 +403,7 @@ class Runner:
                     None if pd.isna(record_id) else str(record_id),
                     f"employee {key_type} {key!r}: "
                     f"{matches.get(key) or 'no employee matches'}",
+                    raw=raw,
                 )
             )
         result = records[matched.astype(bool)].copy()

@@ -130,14 +130,21 @@ def kpi_value_rows(
 
 
 def _unknown_kpi_rejections(records: pd.DataFrame) -> list[Rejection]:
-    unknown = records[["source", "record_id", "kpi_code"]]
+    raws = records.drop(columns="source").to_dict("records")
     return [
         Rejection(
             source=source,
             record_id=None if pd.isna(record_id) else str(record_id),
             reason=f"unknown KPI code {code}",
+            raw=raw,
         )
-        for source, record_id, code in unknown.itertuples(index=False)
+        for source, record_id, code, raw in zip(
+            records["source"],
+            records["record_id"],
+            records["kpi_code"],
+            raws,
+            strict=True,
+        )
     ]
 
 

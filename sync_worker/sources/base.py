@@ -37,6 +37,9 @@ class Rejection:
     source: str  # source name
     record_id: str | None
     reason: str  # says where the row is (file and line, page, ...) and why
+    # The row as read (mapped columns), for the rejects file IT fixes and
+    # feeds back; not part of what makes two rejections equal.
+    raw: dict | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -153,7 +156,9 @@ def rows_to_batch(
         try:
             record = _record(config, row, record_id, start, end)
         except ValueError as exc:
-            rejected.append(Rejection(config.name, record_id, f"{where}: {exc}"))
+            rejected.append(
+                Rejection(config.name, record_id, f"{where}: {exc}", raw=row)
+            )
             continue
         if record is None:
             continue

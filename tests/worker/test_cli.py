@@ -217,6 +217,33 @@ def test_dry_run_reads_and_measures_but_writes_nothing(fake_odoo, tmp_path, caps
     assert called
 
 
+def test_rejected_rows_go_to_the_rejects_file_with_the_row_as_read(
+    fake_odoo, tmp_path, capsys
+):
+    import csv
+
+    sync_api(fake_odoo, employees={"B1": 11})  # B2 is nobody
+    config = write_config(tmp_path, fake_odoo.url)
+    rejects = tmp_path / "out" / "rejects.csv"
+
+    assert run("run-once", "--config", config, "--rejects-file", rejects) == 1
+    assert run("run-once", "--config", config, "--rejects-file", rejects) == 1
+
+    rows = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    assert len(rows) == 2, "one per run, appended under one header"
+    first = rows[0]
+    assert (first["source"], first["record_id"]) == ("sales", "2")
+    assert "no match" in first["reason"]
+    assert json.loads(first["row"]) == {
+        "record_id": "2",
+        "employee_key": "B2",
+        "date": "2024-05-04",
+        "value": 20.0,
+        "kpi_code": "SALES_REV",
+    }
+    assert rows[0]["run_id"] != rows[1]["run_id"]
+
+
 # ---------------------------------------------------------- exit codes --
 
 
