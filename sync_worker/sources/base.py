@@ -138,79 +138,161 @@ def rows_to_batch(
     end: date,
 ) -> SourceBatch:
     """Check and convert the source's rows (already in a DataFrame, one
-    location per row such as "sales.csv line 4") into RECORD_COLUMNS.
-
-    Rows whose date is outside [start, end] are left out without a word: they
-    belong to another run. A row whose record id appears again later is
-    replaced by the later one (a corrected re-export wins) and reported.
-    """
-    check_columns(config, frame.columns, "the data")
-    mapping = column_map(config)
-    columns = {name: frame[column].tolist() for name, column in mapping.items()}
-    good: dict[str, dict[str, Any]] = {}
-    where_of: dict[str, str] = {}
-    rejected: list[Rejection] = []
-    for index, where in enumerate(locations):
-        row = {name: values[index] for name, values in columns.items()}
-        record_id = to_text(row["record_id"])
-        try:
-            record = _record(config, row, record_id, start, end)
-        except ValueError as exc:
-            rejected.append(
-                Rejection(config.name, record_id, f"{where}: {exc}", raw=row)
-            )
-            continue
-        if record is None:
-            continue
-        if record_id in good:
-            reason = f"{where_of[record_id]}: duplicate record id, replaced by {where}"
-            rejected.append(Rejection(config.name, record_id, reason))
-            del good[record_id]  # so that the dict keeps the reading order
-        where_of[record_id] = where
-        good[record_id] = record
-    if not good:
-        return SourceBatch(records=empty_records(), rejected=rejected)
-    records = pd.DataFrame(list(good.values()), columns=RECORD_COLUMNS)
-    records["value"] = records["value"].astype(float)
-    return SourceBatch(records=records, rejected=rejected)
+    location per row such as "sales.csv line 4") into RECORD_COLUMNS: see
+    check_rows and finish_batch, which a source reading in chunks calls
+    itself."""
+    checked = check_rows(config, frame, locations, start, end)
+    return finish_batch(config, [checked], locations)
 
 
-def _record(
+@dataclass
+class CheckedRows:
+    """Rows of a chunk checked: the good ones as RECORD_COLUMNS plus `row`
+    (their position among every row read), the bad ones by position."""
+
+    records: pd.DataFrame
+    rejected: dict[int, Rejection]
+
+
+def check_rows(
     config: SourceConfig,
-    row: dict[str, Any],
-    record_id: str | None,
+    frame: pd.DataFrame,
+    locations: Sequence[str],
     start: date,
     end: date,
-) -> dict[str, Any] | None:
-    """One row in RECORD_COLUMNS, None when its date is out of range;
-    ValueError with the reason when it is unusable. The date is checked first:
-    a row of another period is not this run's business, however bad."""
-    day = to_date(row["date"], config.options.get("date_format"))
-    if day is None:
-        raise ValueError("missing date")
-    if not start <= day <= end:
-        return None
-    if record_id is None:
-        raise ValueError("missing record id")
-    employee_key = to_text(row["employee_key"])
-    if employee_key is None:
-        raise ValueError(f"missing employee key ({config.employee_key_type})")
-    kpi_code = config.kpi_code or to_text(row["kpi_code"])
-    if kpi_code is None:
-        raise ValueError("missing KPI code")
-    value = to_number(
-        row["value"],
-        decimal=config.options.get("decimal", "."),
-        thousands=config.options.get("thousands"),
+    offset: int = 0,
+) -> CheckedRows:
+    """Check one chunk of rows (`locations` its own, `offset` the position
+    of its first row among every row read).
+
+    Column by column: each cell is converted once, and only rejected rows
+    get their location and reason, so a million rows cost no million dicts.
+    Each row is checked in this order, its first problem being its reason:
+    the date (a row of another period, outside [start, end], is left out
+    without a word: it belongs to another run, however bad), the record id,
+    the employee key, the KPI code, the value.
+    """
+    check_columns(config, frame.columns, "the data")
+    frame = frame.reset_index(drop=True)
+    mapping = column_map(config)
+    options = config.options
+    dates, date_errors = _convert(
+        frame[mapping["date"]], lambda v: to_date(v, options.get("date_format"))
     )
-    return {
-        "source": config.name,
-        "record_id": record_id,
-        "employee_key": employee_key,
-        "date": day,
-        "value": value,
-        "kpi_code": kpi_code,
+    date_errors = date_errors.where(dates.notna() | date_errors.notna(), "missing date")
+    in_window = dates.map(lambda day: day is not None and start <= day <= end)
+    record_ids = frame[mapping["record_id"]].map(to_text)
+    keys = frame[mapping["employee_key"]].map(to_text)
+    if config.kpi_code:
+        kpi_codes = pd.Series(config.kpi_code, index=frame.index, dtype=object)
+    else:
+        kpi_codes = frame[mapping["kpi_code"]].map(to_text)
+    values, value_errors = _convert(
+        frame[mapping["value"]],
+        lambda v: to_number(
+            v, decimal=options.get("decimal", "."), thousands=options.get("thousands")
+        ),
+    )
+    missing_key = f"missing employee key ({config.employee_key_type})"
+    reasons = (
+        date_errors.where(date_errors.notna())
+        .fillna(record_ids.isna().map({True: "missing record id", False: None}))
+        .fillna(keys.isna().map({True: missing_key, False: None}))
+        .fillna(kpi_codes.isna().map({True: "missing KPI code", False: None}))
+        .fillna(value_errors)
+    )
+    # A bad date is this run's business only when the date could be read.
+    considered = in_window | (date_errors.notna() & dates.isna())
+    bad = considered & reasons.notna()
+    good = considered & reasons.isna()
+    rejected = {
+        offset + index: Rejection(
+            config.name,
+            None if pd.isna(record_ids[index]) else record_ids[index],
+            f"{locations[index]}: {reasons[index]}",
+            raw={name: frame[column][index] for name, column in mapping.items()},
+        )
+        for index in frame.index[bad]
     }
+    records = pd.DataFrame(
+        {
+            "source": config.name,
+            "record_id": record_ids[good],
+            # Few distinct people: stored once each, not once a row.
+            "employee_key": keys[good].astype("category"),
+            "date": dates[good],
+            "value": values[good].astype(float),
+            "kpi_code": kpi_codes[good],
+            "row": frame.index[good] + offset,
+        },
+        columns=[*RECORD_COLUMNS, "row"],
+    )
+    return CheckedRows(records, rejected)
+
+
+def finish_batch(
+    config: SourceConfig, chunks: list[CheckedRows], locations: Sequence[str]
+) -> SourceBatch:
+    """The source's batch from its checked chunks (`locations`: of every row
+    read): a row whose record id appears again later is replaced by the
+    later one (a corrected re-export wins) and reported. Rejections come in
+    the order of the rows."""
+    rejected = {row: r for chunk in chunks for row, r in chunk.rejected.items()}
+    records = [chunk.records for chunk in chunks if not chunk.records.empty]
+    if not records:
+        return SourceBatch(records=empty_records(), rejected=_in_order(rejected))
+    records = pd.concat(records, ignore_index=True)
+    by_row = records.set_index("row")["record_id"]
+    later = _later_duplicates(by_row)
+    for row, replaced_by in later.items():
+        rejected[row] = Rejection(
+            config.name,
+            by_row[row],
+            f"{locations[row]}: duplicate record id, replaced by "
+            f"{locations[replaced_by]}",
+        )
+    kept = records[~records["row"].isin(list(later))]
+    if kept.empty:
+        return SourceBatch(records=empty_records(), rejected=_in_order(rejected))
+    return SourceBatch(
+        records=kept[RECORD_COLUMNS].reset_index(drop=True),
+        rejected=_in_order(rejected),
+    )
+
+
+def _convert(column: pd.Series, convert) -> tuple[pd.Series, pd.Series]:
+    """(converted values, error messages) of a column, cell by cell: a cell
+    that raises ValueError gets None and its message."""
+    values, errors = [], []
+    for cell in column.tolist():
+        try:
+            values.append(convert(cell))
+            errors.append(None)
+        except ValueError as exc:
+            values.append(None)
+            errors.append(str(exc))
+    return (
+        pd.Series(values, index=column.index, dtype=object),
+        pd.Series(errors, index=column.index, dtype=object),
+    )
+
+
+def _later_duplicates(record_ids: pd.Series) -> dict[int, int]:
+    """{row: the next row with the same record id} for every row replaced by
+    a later one."""
+    frame = pd.DataFrame({"record_id": record_ids, "row": record_ids.index})
+    following = frame.groupby("record_id")["row"].shift(-1)
+    return {
+        int(row): int(next_row)
+        for row, next_row in zip(frame["row"], following, strict=True)
+        if not pd.isna(next_row)
+    }
+
+
+def _in_order(rejected: dict[int, Rejection]) -> list[Rejection]:
+    """Rejections in the order the rows were read; a duplicate at the row of
+    the record that replaced it, where a reader finds it."""
+    return [rejected[index] for index in sorted(rejected)]
 
 
 def is_missing(value: Any) -> bool:

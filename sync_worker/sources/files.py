@@ -22,20 +22,23 @@ from __future__ import annotations
 import glob
 import logging
 import os
+from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zipfile import BadZipFile
 
+import numpy as np
 import pandas as pd
 
 from .base import (
     SourceBatch,
     SourceError,
     check_columns,
+    check_rows,
     empty_records,
-    is_missing,
-    rows_to_batch,
+    finish_batch,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ if TYPE_CHECKING:
 _logger = logging.getLogger(__name__)
 
 SUFFIXES = {"csv": (".csv",), "excel": (".xlsx", ".xlsm")}
+# Rows checked at a time: memory stays flat as files grow.
+CHUNK_ROWS = 100_000
 
 
 class FileSource:
@@ -88,53 +93,74 @@ class FileSource:
         return files
 
     def read(self, start: date, end: date) -> SourceBatch:
-        frames, locations = [], []
+        """Every file in chunks of CHUNK_ROWS rows, checked one chunk at a
+        time: memory holds the good records, not the files."""
+        checked, locations, files, rows = [], Locations(), 0, 0
         for path in self.files():
-            frame, where = self._read_file(path)
-            frames.append(frame)
-            locations += where
-        if not frames:
+            files += 1
+            for frame, where in self._read_chunks(path):
+                checked.append(
+                    check_rows(self.config, frame, where, start, end, len(locations))
+                )
+                locations.extend(where)
+                rows += len(frame)
+        if not files:
             return SourceBatch(records=empty_records())
-        frame = pd.concat(frames, ignore_index=True)
-        batch = rows_to_batch(self.config, frame, locations, start, end)
+        batch = finish_batch(self.config, checked, locations)
         _logger.info(
             "source=%s files=%d rows=%d records=%d rejected=%d",
             self.name,
-            len(frames),
-            len(frame),
+            files,
+            rows,
             len(batch.records),
             len(batch.rejected),
         )
         return batch
 
-    def _read_file(self, path: Path) -> tuple[pd.DataFrame, list[str]]:
-        """The file's rows, and where each is as the user sees it in their
-        editor: "sales.csv line 4", "sales.xlsx row 4" (the header is 1)."""
+    def _read_chunks(self, path: Path):
+        """The file's non-blank rows in chunks, each with where its rows are
+        as the user sees them in their editor: "sales.csv line 4",
+        "sales.xlsx row 4" (the header is 1)."""
         options = self.config.options
         try:
             if self.config.kind == "csv":
                 # Everything as text: a badge "001002" keeps its zeros, and the
                 # row checks say which cell is not a number. Blank lines are
                 # kept (then dropped below) so that line numbers stay true.
-                frame = pd.read_csv(
+                chunks = pd.read_csv(
                     path,
                     dtype=str,
                     keep_default_na=False,
                     sep=options.get("delimiter", ","),
                     encoding=options.get("encoding", "utf-8-sig"),
                     skip_blank_lines=False,
+                    chunksize=CHUNK_ROWS,
                 )
                 unit = "line"
             else:
                 # Typed cells (dates, numbers) keep their type; text such as
-                # "n/a" stays text, so that a rejection quotes it.
-                frame = pd.read_excel(
-                    path,
-                    sheet_name=options.get("sheet", 0),
-                    engine="openpyxl",
-                    keep_default_na=False,
-                )
+                # "n/a" stays text, so that a rejection quotes it. openpyxl
+                # reads a workbook whole: one chunk.
+                chunks = [
+                    pd.read_excel(
+                        path,
+                        sheet_name=options.get("sheet", 0),
+                        engine="openpyxl",
+                        keep_default_na=False,
+                    )
+                ]
                 unit = "row"
+            for frame in chunks:
+                frame.columns = [str(column).strip() for column in frame.columns]
+                check_columns(self.config, frame.columns, str(path))
+                if frame.empty:
+                    continue
+                blank = _blank_rows(frame)
+                lines = (frame.index[~blank] + 2).to_numpy()
+                yield (
+                    frame[~blank].reset_index(drop=True),
+                    Locations(path.name, unit, lines),
+                )
         except (
             OSError,
             ValueError,
@@ -145,13 +171,48 @@ class FileSource:
             raise SourceError(
                 f"source {self.name!r}: cannot read {path}: {exc}"
             ) from exc
-        frame.columns = [str(column).strip() for column in frame.columns]
-        check_columns(self.config, frame.columns, str(path))
-        if frame.empty:
-            return frame, []
-        blank = frame.apply(lambda row: row.map(is_missing).all(), axis=1)
-        where = [f"{path.name} {unit} {index + 2}" for index in frame.index[~blank]]
-        return frame[~blank].reset_index(drop=True), where
+
+
+def _blank_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose every cell is missing or blank text, column by column."""
+    empty = frame.isna() | frame.apply(
+        lambda column: column.astype(str).str.strip().eq("")
+    )
+    return empty.all(axis=1)
+
+
+class Locations(Sequence):
+    """Where each row is, as the user sees it in their editor ("sales.csv
+    line 4"), made only when asked for: a million rows need no million
+    strings, only their line numbers."""
+
+    def __init__(self, name: str = "", unit: str = "", lines=()):
+        self._parts: list[tuple[int, str, str, np.ndarray]] = []
+        self._length = 0
+        if len(lines):
+            self._add(name, unit, np.asarray(lines))
+
+    def _add(self, name, unit, lines) -> None:
+        self._parts.append((self._length, name, unit, lines))
+        self._length += len(lines)
+
+    def extend(self, other: Locations) -> None:
+        for _first, name, unit, lines in other._parts:
+            self._add(name, unit, lines)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        firsts = [part[0] for part in self._parts]
+        first, name, unit, lines = self._parts[bisect_right(firsts, index) - 1]
+        return f"{name} {unit} {lines[index - first]}"
 
 
 def _fixed_part(pattern: str) -> Path:

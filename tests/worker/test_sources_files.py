@@ -114,6 +114,32 @@ def test_csv_folder_files_in_name_order_later_duplicate_wins(tmp_path):
     ]
 
 
+def test_csv_read_in_chunks_keeps_line_numbers_and_duplicates_across_chunks(
+    tmp_path, monkeypatch
+):
+    from sync_worker.sources import files
+
+    monkeypatch.setattr(files, "CHUNK_ROWS", 2)
+    path = write(
+        tmp_path / "sales.csv",
+        "id,badge,day,amount\n"  # line 1
+        "A,TL1001,2024-05-02,100\n"  # 2: replaced by line 6 (a later chunk)
+        "B,TL1001,2024-05-03,x\n"  # 3: bad value
+        "\n"  # 4: blank
+        "C,TL1002,2024-05-04,5\n"  # 5
+        "A,TL1001,2024-05-02,90\n",  # 6
+    )
+    batch = csv_source(path).read(*YEAR)
+    assert records_as_tuples(batch) == [
+        ("C", "TL1002", date(2024, 5, 4), 5.0, "SALES_REV"),
+        ("A", "TL1001", date(2024, 5, 2), 90.0, "SALES_REV"),
+    ]
+    assert reasons(batch) == [
+        "sales.csv line 2: duplicate record id, replaced by sales.csv line 6",
+        "sales.csv line 3: non-numeric value 'x'",
+    ]
+
+
 def test_csv_glob_keeps_leading_zeros_of_badges(tmp_path):
     write(tmp_path / "a_1.csv", "id,badge,day,amount\n1,001002,2024-01-31,5\n")
     write(tmp_path / "a_2.csv", "id,badge,day,amount\n2,001003,2024-02-01,6\n")
