@@ -337,3 +337,25 @@ class TestUi(TrainlinkCase, HttpCase):
             see(f"{FORM} button[name=action_submit]", "Submit to Manager"),
             record=self.plan,
         )
+
+    # Reporting menus: reached by training officers who are not HR officers,
+    # and by managers, from the Employees app's own menu.
+
+    def _open_reporting(self, login, report, view):
+        self._assert_action(
+            login,
+            "trainlink_course_action",
+            see(KANBAN_CARD, "Negotiation"),
+            click(".o_menu_sections button", "Training & Performance"),
+            see(".dropdown-menu", "Reporting"),
+            click(".dropdown-menu .dropdown-item", report),
+            see(view),
+        )
+
+    def test_training_officer_opens_training_analysis_from_the_menu(self):
+        self._open_reporting("tl_officer", "Training Analysis", ".o_pivot")
+
+    def test_manager_opens_training_effect_analysis_from_the_menu(self):
+        self._open_reporting(
+            "tl_mia", "Training Effect Analysis", ".o_pivot, .o_graph_view"
+        )
