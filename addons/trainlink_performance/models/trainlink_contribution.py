@@ -626,24 +626,41 @@ class TrainlinkContribution(models.Model):
             lambda a: a.activity_type_id == activity_type and a.user_id == reviewer
         ):
             return
+        # In the reviewer's language, not the sync user's.
+        summary, note = self.with_context(lang=reviewer.lang)._review_texts()
         attendance.activity_schedule(
             REVIEW_ACTIVITY,
             date_deadline=fields.Date.add(
                 fields.Date.context_today(self), days=activity_type.delay_count or 7
             ),
-            summary=_(
+            summary=summary,
+            note=note,
+            user_id=reviewer.id,
+        )
+
+    def _review_texts(self):
+        """(summary, note) of the review activity, in the context's language."""
+        self.ensure_one()
+        return (
+            _(
                 "Review the effect of %(course)s with %(employee)s",
                 course=self.course_id.name,
                 employee=self.employee_id.name,
             ),
-            note=_(
+            _(
                 "%(kpi)s moved %(net_lift).1f %% net of peers after the course: "
                 "below expectations. Wrong content? Skill not mastered?",
-                kpi=self.kpi_id.display_name,
+                kpi=self.kpi_id.with_context(lang=self.env.lang).display_name,
                 net_lift=self.net_lift,
             ),
-            user_id=reviewer.id,
         )
+
+    def _readers_lang(self):
+        """The language of the people who read what a run creates (the
+        employee's manager, else the company): never the sync user's."""
+        self.ensure_one()
+        reviewer = self._reviewer()
+        return reviewer.lang or self.company_id.partner_id.lang or self.env.lang
 
     def _plan_retraining(self):
         """Enrol the employee in the next draft or confirmed session of the
@@ -682,6 +699,9 @@ class TrainlinkContribution(models.Model):
         return self.env["trainlink.attendance"]
 
     def _retraining_need(self):
+        lang = self._readers_lang()
+        if lang and self.env.context.get("lang") != lang:
+            return self.with_context(lang=lang)._retraining_need()
         Need = self.env["trainlink.need"].sudo()
         need = Need.search(
             [

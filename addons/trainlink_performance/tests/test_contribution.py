@@ -392,3 +392,52 @@ class TestContribution(ContributionCase):
             Rule.with_user(self.user_eric).search([])
         self.default_rule.with_user(self.user_admin).threshold_good = 1.0
         self.assertEqual(self.default_rule.threshold_good, 1.0)
+
+
+@tagged("post_install", "-at_install")
+class TestLanguageOfWhatRunsCreate(ContributionCase):
+    """A run of the (English-speaking) sync user creates text for managers:
+    in their language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["trainlink_performance"], ["zh_CN"]
+        )
+        cls.user_eric.lang = "zh_CN"  # Emma's manager reviews her trainings
+        cls.company.partner_id.lang = "zh_CN"
+
+    def test_review_activity_and_retraining_need_are_in_the_managers_language(self):
+        self.Contribution.with_user(self.user_sync).with_context(
+            lang="en_US"
+        ).api_upsert(
+            [
+                {
+                    "attendance_id": self.attendance.id,
+                    "kpi_code": "TL_REV",
+                    "post_start": "2026-04-01",
+                    "post_end": "2026-06-30",
+                    "baseline_start": "2025-12-01",
+                    "baseline_end": "2026-02-28",
+                    "baseline_value": 100.0,
+                    "post_value": 80.0,
+                    "peer_lift": 0.0,
+                    "baseline_points": 3,
+                    "post_points": 3,
+                    "peer_count": 10,
+                    "comparison_basis": "department",
+                    "net_lift_se": 1.0,
+                    "interval_dof": 10.0,
+                }
+            ]
+        )
+        review = self.attendance.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(REVIEW)
+        )
+        self.assertIn("复盘", review.summary)
+        contribution = self.Contribution.search(
+            [("attendance_id", "=", self.attendance.id)]
+        )
+        self.assertIn("复训", contribution.retrain_need_id.name)
