@@ -327,8 +327,12 @@ class TrainlinkPromotionCandidate(models.Model):
         time_left = time_left_text(self.env, self.days_left)
         if time_left and (courses_missing or cases_missing):
             parts.append(time_left)
-        # The separator is translated too: a Chinese sentence uses "，".
-        return self.env._(", ").join(parts)
+        # The separator is translated too: a Chinese sentence uses "，". (A
+        # bare ", " would not be exported: Odoo skips terms without letters.)
+        sentence = parts[0] if parts else ""
+        for part in parts[1:]:
+            sentence = _("%(sentence)s, %(part)s", sentence=sentence, part=part)
+        return sentence
 
     def _search_eligible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

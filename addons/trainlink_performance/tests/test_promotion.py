@@ -185,6 +185,19 @@ class TestPromotionTimeLeft(PromotionCase):
             ],
         )
 
+    def test_progress_sentence_reads_as_chinese_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["trainlink_performance"], ["zh_CN"]
+        )
+        self.path.practice_cases_required = 0
+        self._confirmed_score(self.otto, 80.0)
+        candidate = self._candidate(self.otto).with_context(lang="zh_CN")
+        summary = candidate.progress_summary
+        self.assertIn("，", summary, "a Chinese comma between the parts")
+        self.assertNotIn(", ", summary)
+        self.assertNotIn("left", summary)
+
     def test_two_unplanned_courses_take_about_a_month(self):
         """The example of the HR practice: '2 courses left, about 1 month'."""
         self.path.practice_cases_required = 0
