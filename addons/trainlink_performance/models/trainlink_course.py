@@ -191,29 +191,33 @@ class TrainlinkCourse(models.Model):
         help="Average net KPI lift of the course's rated contributions; "
         "low-confidence ones are left out.",
     )
+    # Stored, so that courses are sorted, grouped and pivoted by them.
+    contribution_ids = fields.One2many("trainlink.contribution", "course_id")
     measured_benefit = fields.Monetary(
-        compute="_compute_effect",
+        compute="_compute_money",
+        store=True,
         groups="trainlink_performance.group_trainlink_officer",
         help="Money value of the net improvement the course caused: the sum, over "
-        "its contributions (low-confidence ones left out), of net lift % / 100 x "
-        "|baseline value| x KPI unit value, i.e. the KPI units gained over a KPI "
-        "window, net of peers, valued at the KPI's unit value.",
+        "its contributions with enough data, of net lift % / 100 x |baseline per "
+        "month| x months of the post window x KPI unit value, i.e. the KPI "
+        "units gained over the whole window, net of peers, valued at the KPI's "
+        "unit value.",
     )
     training_cost = fields.Monetary(
-        compute="_compute_effect",
+        compute="_compute_money",
+        store=True,
         groups="trainlink_performance.group_trainlink_officer",
         help="Sum of the cost of the course's sessions.",
     )
     roi = fields.Float(
         string="ROI",
-        compute="_compute_effect",
+        compute="_compute_money",
+        store=True,
         digits=(16, 2),
+        aggregator="avg",
         groups="trainlink_performance.group_trainlink_officer",
-        help="Return on training = measured benefit / training cost, where "
-        "measured benefit = sum over the contributions of net lift % / 100 x "
-        "|baseline value| x KPI unit value and training cost = sum of the cost "
-        "of the course's sessions. 2.0: each unit spent brought two back. Zero "
-        "without cost.",
+        help="Return on training = measured benefit / training cost. 2.0: each "
+        "unit spent brought two back. Zero without cost.",
     )
     effect_summary = fields.Html(
         string="Effect by KPI",
@@ -222,16 +226,22 @@ class TrainlinkCourse(models.Model):
         groups="trainlink_performance.group_trainlink_officer",
     )
 
+    @api.depends("contribution_ids.benefit", "session_ids.cost")
+    def _compute_money(self):
+        for course in self:
+            benefit = sum(course.contribution_ids.mapped("benefit"))
+            cost = sum(course.session_ids.mapped("cost"))
+            course.measured_benefit = benefit
+            course.training_cost = cost
+            course.roi = benefit / cost if cost else 0.0
+
     def _compute_effect(self):
         Contribution = self.env["trainlink.contribution"]
-        totals = {
-            course: (count, benefit)
-            for course, count, benefit in Contribution._read_group(
-                [("course_id", "in", self.ids)],
-                ["course_id"],
-                ["__count", "benefit:sum"],
+        counts = dict(
+            Contribution._read_group(
+                [("course_id", "in", self.ids)], ["course_id"], ["__count"]
             )
-        }
+        )
         averages = dict(
             Contribution._read_group(
                 [
@@ -243,13 +253,8 @@ class TrainlinkCourse(models.Model):
             )
         )
         for course in self:
-            count, benefit = totals.get(course, (0, 0.0))
-            cost = sum(course.session_ids.mapped("cost"))
-            course.contribution_count = count
+            course.contribution_count = counts.get(course, 0)
             course.avg_net_lift = averages.get(course, 0.0)
-            course.measured_benefit = benefit
-            course.training_cost = cost
-            course.roi = benefit / cost if cost else 0.0
             course.effect_summary = Contribution._effect_summary_html(
                 [("course_id", "=", course.id)]
             )

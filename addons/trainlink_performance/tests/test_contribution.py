@@ -318,6 +318,21 @@ class TestContribution(ContributionCase):
         self.assertEqual(course.training_cost, 500.0, "one seat at 500")
         self.assertEqual(course.roi, 9.0)
 
+    def test_courses_are_sorted_and_grouped_by_roi_and_cost(self):
+        self._contribution(baseline_value=10000.0, post_value=12000.0, peer_lift=5.0)
+        cheap = self.course.copy({"name": "No effect yet"})
+        Course = self.env["trainlink.course"].with_user(self.user_officer)
+        ranked = Course.search(
+            [("id", "in", (self.course | cheap).ids)], order="roi desc"
+        )
+        self.assertEqual(ranked.ids, [self.course.id, cheap.id])
+        groups = Course._read_group(
+            [("id", "in", (self.course | cheap).ids)],
+            ["job_family"],
+            ["training_cost:sum", "measured_benefit:sum"],
+        )
+        self.assertEqual(groups, [("sales", 500.0, 4500.0)])
+
     def test_course_average_net_lift_of_rated_confident_contributions(self):
         self._contribution(post_value=110.0)
         self._contribution(kpi=self.kpi_complaints, baseline_value=10.0, post_value=7.0)
