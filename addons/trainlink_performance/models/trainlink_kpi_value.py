@@ -94,6 +94,49 @@ class TrainlinkKpiValue(models.Model):
         ),
     ]
 
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """A group's "total" of values, as its KPI aggregates them: the sum
+        of sum KPIs (revenue), the mean of the others (a conversion rate,
+        output per hour); nothing for a group mixing KPIs that do not add up,
+        whose sum would mean nothing."""
+        if "value:sum" not in aggregates or having:
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        rows = super()._read_group(
+            domain,
+            groupby,
+            [*aggregates, "value:avg", "kpi_id:array_agg"],
+            having,
+            offset,
+            limit,
+            order,
+        )
+        position = len(groupby) + list(aggregates).index("value:sum")
+        kpi_ids = {kpi for row in rows for kpi in row[-1] or ()}
+        how = {
+            kpi.id: kpi.aggregation
+            for kpi in self.env["trainlink.kpi"].sudo().browse(kpi_ids)
+        }
+        result = []
+        for row in rows:
+            *values, mean, kpis = row
+            kinds = {how.get(kpi) for kpi in kpis or ()}
+            if kinds - {"sum"}:
+                values[position] = mean if len(set(kpis)) == 1 else None
+            result.append(tuple(values))
+        return result
+
     def init(self):
         # Lists, pivots and the worker's window reads filter on these together.
         tools.create_index(

@@ -278,3 +278,47 @@ class TestSyncApi(TrainlinkCase):
         )
         self.assertEqual(theirs.value, 7.0)
         self.assertEqual(theirs.employee_id, stranger)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiValueTotals(TrainlinkCase):
+    """Grouped lists, pivots and graphs total each KPI as it aggregates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Value = cls.env["trainlink.kpi.value"]
+        for employee, revenue, complaints in (
+            (cls.emma, 100.0, 4.0),
+            (cls.eric, 300.0, 2.0),
+        ):
+            for kpi, value in (
+                (cls.kpi_revenue, revenue),
+                (cls.kpi_complaints, complaints),
+            ):
+                Value.create(
+                    {
+                        "employee_id": employee.id,
+                        "kpi_id": kpi.id,
+                        "company_id": cls.company.id,
+                        "period_start": "2026-01-01",
+                        "period_end": "2026-01-31",
+                        "value": value,
+                        "source": "test",
+                        "external_key": f"{kpi.code}/{employee.id}",
+                    }
+                )
+
+    def test_a_rate_is_averaged_a_sum_is_summed_and_a_mix_is_left_blank(self):
+        Value = self.env["trainlink.kpi.value"].with_user(self.user_officer)
+        domain = [("source", "=", "test")]
+        by_kpi = dict(Value._read_group(domain, ["kpi_id"], ["value:sum"]))
+        self.assertEqual(by_kpi[self.kpi_revenue], 400.0, "revenue adds up")
+        self.assertEqual(by_kpi[self.kpi_complaints], 3.0, "a rate is averaged")
+        ((_month, mixed),) = Value._read_group(
+            domain, ["period_start:month"], ["value:sum"]
+        )
+        self.assertIsNone(mixed, "revenue plus a rate means nothing")
+        web = Value.web_read_group(domain, ["value:sum"], ["kpi_id"])
+        totals = {group["kpi_id"][0]: group["value"] for group in web["groups"]}
+        self.assertEqual(totals[self.kpi_complaints.id], 3.0)
