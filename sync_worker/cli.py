@@ -199,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(to re-read after fixing rejected rows)",
     )
     run_once.add_argument(
+        "--until",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="read up to this date instead of today (a backfill over a range, "
+        "with --since); a progress bar shows on a terminal",
+    )
+    run_once.add_argument(
         "--no-contributions",
         action="store_true",
         help="skip measuring the contributions of completed trainings",
@@ -272,6 +279,8 @@ def cmd_run_once(settings: Settings, args) -> int:
     if state is None:
         return EXIT_CONFIG
     erp = connect(settings)
+    if sys.stderr.isatty():
+        erp.progress = ProgressBar(sys.stderr)
     if args.dry_run:
         erp = DryRunErp(erp)
         state = DryRunState(state.path, state.cursors)
@@ -280,6 +289,7 @@ def cmd_run_once(settings: Settings, args) -> int:
         only=args.sources,
         since=args.since,
         contributions=not args.no_contributions,
+        until=args.until,
     )
     print_report(report)
     if args.dry_run:
@@ -300,6 +310,25 @@ def _write_rejects(path: Path | None, report) -> None:
         return
     if count:
         log_event(log, logging.INFO, "rejects_written", file=str(path), rows=count)
+
+
+class ProgressBar:
+    """A one-line bar of the batches sent, redrawn in place on a terminal
+    (without one, the log lines "upsert_progress" tell the same)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __call__(self, model, batch, batches, sent, total):
+        done = int(self.WIDTH * sent / total) if total else self.WIDTH
+        bar = "#" * done + "-" * (self.WIDTH - done)
+        end = "\n" if batch == batches else ""
+        self.stream.write(
+            f"\r{model} [{bar}] {batch}/{batches} batches, {sent:,}/{total:,} rows{end}"
+        )
+        self.stream.flush()
 
 
 def print_report(report: RunReport, out=None) -> None:

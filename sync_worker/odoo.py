@@ -526,6 +526,9 @@ class ErpClient:
             raise ValueError(f"batch_size must be between 1 and {MAX_BATCH_SIZE}")
         self.transport = transport
         self.batch_size = batch_size
+        # Called after each upsert batch: (model, batch, batches, rows sent,
+        # rows to send); the command line draws a progress bar with it.
+        self.progress = None
 
     def login(self) -> int | None:
         """Authenticate now rather than on the first call, when the transport can."""
@@ -608,6 +611,8 @@ class ErpClient:
             }
             result = self.transport.call(model, "api_upsert", payload, run_id or False)
             summary.add(result, offset=start)
+            if self.progress:
+                self.progress(model, number, batches, start + len(batch), len(rows))
             if batches > 1:
                 log_event(
                     log,

@@ -202,6 +202,7 @@ class Runner:
         only: Iterable[str] | None = None,
         since: date | None = None,
         contributions: bool = True,
+        until: date | None = None,
     ) -> RunReport:
         """Sync the sources (all, or those named in `only`), reading from
         `since` instead of the cursors when given, then the contributions."""
@@ -211,7 +212,7 @@ class Runner:
             lock = self._acquire_lock(report)
             if lock:
                 try:
-                    self._run(report, only, since, contributions)
+                    self._run(report, only, since, contributions, until)
                 finally:
                     self._release_lock(lock)
         finally:
@@ -267,7 +268,7 @@ class Runner:
             log_event(log, logging.WARNING, "lock_release_failed", error=str(error))
         self._lock_token = None
 
-    def _run(self, report, only, since, contributions) -> None:
+    def _run(self, report, only, since, contributions, until=None) -> None:
         today = self.today or date.today()
         configs = self.settings.sources
         if only is not None:
@@ -294,7 +295,7 @@ class Runner:
                 return
             if not self._heartbeat(report):
                 return
-            report.sources.append(self.sync_source(config, kpis, today, since))
+            report.sources.append(self.sync_source(config, kpis, today, since, until))
             if report.sources[-1].erp_failed:
                 # The ERP is gone: every further call would retry in full.
                 report.error = "the ERP stopped answering: the run ends here"
@@ -319,11 +320,14 @@ class Runner:
         kpis: dict[str, KpiInfo],
         today: date,
         since: date | None = None,
+        until: date | None = None,
     ) -> SourceReport:
+        """Sync one source from its cursor (or `since`) to today (or `until`,
+        a backfill's end)."""
         report = SourceReport(
             config.name, start=self.window_start(config, today, since)
         )
-        report.end = today
+        report.end = min(until, today) if until else today
         report.cursor = self.state.cursor(config.name)
         log_event(
             log,
@@ -332,7 +336,7 @@ class Runner:
             source=config.name,
             kind=config.kind,
             start=report.start.isoformat(),
-            end=today.isoformat(),
+            end=report.end.isoformat(),
         )
         try:
             report.erp_run_id = self.erp.start_run(config.name)

@@ -244,6 +244,42 @@ def test_rejected_rows_go_to_the_rejects_file_with_the_row_as_read(
     assert rows[0]["run_id"] != rows[1]["run_id"]
 
 
+def test_until_ends_a_backfill_before_today(fake_odoo, tmp_path):
+    stored = sync_api(fake_odoo)
+    config = write_config(tmp_path, fake_odoo.url)
+    # sales.csv: 10 on 2024-05-03 (B1), 20 on 2024-05-04 (B2)
+    assert (
+        run(
+            "run-once",
+            "--config",
+            config,
+            "--since",
+            "2024-05-01",
+            "--until",
+            "2024-05-03",
+        )
+        == 0
+    )
+    assert list(stored.values()) == [10.0]
+
+
+def test_progress_bar_redraws_one_line_per_batch():
+    import io
+
+    stream = io.StringIO()
+    bar = cli.ProgressBar(stream)
+    bar("trainlink.kpi.value", 1, 2, 2000, 4000)
+    bar("trainlink.kpi.value", 2, 2, 4000, 4000)
+    lines = stream.getvalue().split("\r")
+    assert lines[1] == (
+        "trainlink.kpi.value ["
+        + "#" * 15
+        + "-" * 15
+        + "] 1/2 batches, 2,000/4,000 rows"
+    )
+    assert lines[2].endswith("2/2 batches, 4,000/4,000 rows\n")
+
+
 # ---------------------------------------------------------- exit codes --
 
 

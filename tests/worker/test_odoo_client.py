@@ -286,8 +286,11 @@ def test_upsert_sends_batches_in_the_compact_form_and_adds_up_the_answers(
         for i in range(5)
     ]
 
+    progress = []
+    erp.progress = lambda *args: progress.append(args)
     summary = erp.upsert_kpi_values(rows, run_id=12)
 
+    assert [args[1:] for args in progress] == [(1, 3, 2, 5), (2, 3, 4, 5), (3, 3, 5, 5)]
     calls = fake_odoo.calls("trainlink.kpi.value", "api_upsert")
     assert len(calls) == 3
     (payload, run_id), _ = calls[0]
