@@ -64,3 +64,32 @@ class TestEmployee(TrainlinkCase):
         self.assertEqual(
             self.env["trainlink.attendance"].search(action["domain"]), self.attendance
         )
+
+
+@tagged("post_install", "-at_install")
+class TestProfilePage(TrainlinkCase):
+    """The Training & Performance page of the profile plain users open shows
+    what the reader may see of that person, and nothing of a colleague."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.attendance = cls._completed_attendance(cls.emma)
+        cls.plan = cls._plan(cls.attendance)
+
+    def _profile(self, user, employee):
+        return self.env["hr.employee.public"].with_user(user).browse(employee.id)
+
+    def test_employee_sees_her_own_trainings_on_her_profile(self):
+        profile = self._profile(self.user_emma, self.emma)
+        self.assertEqual(profile.trainlink_attendance_ids, self.attendance)
+        self.assertEqual(profile.trainlink_plan_ids, self.plan)
+
+    def test_manager_sees_his_team_member_and_a_peer_sees_nothing(self):
+        self.assertEqual(
+            self._profile(self.user_eric, self.emma).trainlink_attendance_ids,
+            self.attendance,
+        )
+        peer = self._profile(self.user_otto, self.emma)
+        self.assertFalse(peer.trainlink_attendance_ids)
+        self.assertFalse(peer.trainlink_plan_ids)

@@ -359,3 +359,14 @@ class TestUi(TrainlinkCase, HttpCase):
         self._open_reporting(
             "tl_mia", "Training Effect Analysis", ".o_pivot, .o_graph_view"
         )
+
+    def test_employee_sees_training_page_on_own_profile(self):
+        self._assert_ui(
+            EMPLOYEE,
+            self._public_profile_url(),
+            click(TRAINING_PAGE_TAB),
+            see(
+                ".o_field_widget[name=trainlink_attendance_ids] .o_data_row",
+                "Negotiation",
+            ),
+        )
