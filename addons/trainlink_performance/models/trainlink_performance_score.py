@@ -22,6 +22,9 @@ BANDS = [
     ("good", "Good"),
     ("meets", "Meets Target"),
     ("below", "Below Target"),
+    # No agreed target with data in the period: the score rests on training
+    # alone and says so, rather than judging the person against targets.
+    ("training_only", "Training Only (No Target)"),
     ("no_data", "No Data"),
 ]
 
@@ -197,7 +200,9 @@ class TrainlinkPerformanceScore(models.Model):
             "has_training": has_training,
             "bonus": bonus,
             "final_score": final,
-            "band": self._band(final) if (has_kpi or has_training) else "no_data",
+            "band": self._band(final)
+            if has_kpi
+            else ("training_only" if has_training else "no_data"),
         }
         return values
 

@@ -252,7 +252,8 @@ class TestPerformanceScoreComposition(ContributionCase):
         score = self._q2_score()
         self.assertFalse(score.has_kpi_data)
         self.assertAlmostEqual(score.final_score, 85.0)
-        self.assertEqual(score.band, "good")
+        # Labelled as resting on training alone: no band against targets.
+        self.assertEqual(score.band, "training_only")
 
     def test_no_target_means_no_kpi_part(self):
         other = self.env["hr.employee"].create({"name": "No target"})
