@@ -531,7 +531,6 @@ def _expected_at_dip(windows, sides, peer_table, sign) -> pd.DataFrame:
     a low baseline grows faster than a straight line in percent would say.
     Applied whatever the sign of the dip: adjusting only the trainees below
     their usual level would bias the others the other way."""
-    sign_of = peer_table.set_index(WINDOW_KEYS).index.map(sign).to_numpy()
     peers = peer_table.assign(
         x=_log_ratio(peer_table["prior_value"], peer_table["baseline_value"]),
         y=_log_ratio(peer_table["baseline_value"], peer_table["post_value"]),
@@ -568,7 +567,6 @@ def _expected_at_dip(windows, sides, peer_table, sign) -> pd.DataFrame:
         * (1 / sums["count"] + (sums["trainee_x"] - sums["x"]) ** 2 / sums["sxx"])
     )
     applies = (sums["count"] >= 3) & slope.notna()
-    del sign_of
     return pd.DataFrame(
         {
             "expected_peer_lift": expected.where(applies),

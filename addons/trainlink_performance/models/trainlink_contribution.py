@@ -367,9 +367,7 @@ class TrainlinkContribution(models.Model):
         for contribution in self:
             critical = t_critical(contribution.interval_dof)
             half = critical * contribution.net_lift_se if critical else None
-            contribution.has_interval = bool(half) or (
-                half == 0.0 and contribution.interval_dof >= 1
-            )
+            contribution.has_interval = critical is not None
             contribution.net_lift_low = (
                 contribution.net_lift - half if half is not None else 0.0
             )

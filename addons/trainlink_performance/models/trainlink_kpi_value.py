@@ -353,13 +353,18 @@ class TrainlinkKpiValue(models.Model):
     @api.model
     def _ids_in_rows(self, rows, name):
         """The valid database ids a batch's rows give in one field."""
+        return self._valid_ids(row.get(name) for row in rows if isinstance(row, dict))
+
+    @api.model
+    def _valid_ids(self, values):
+        """The values that can be database ids (integers in PostgreSQL's
+        range, not booleans); the others cannot match any record."""
         return {
-            row[name]
-            for row in rows
-            if isinstance(row, dict)
-            and isinstance(row.get(name), int)
-            and not isinstance(row.get(name), bool)
-            and 0 < row[name] <= MAX_INTEGER
+            value
+            for value in values
+            if isinstance(value, int)
+            and not isinstance(value, bool)
+            and 0 < value <= MAX_INTEGER
         }
 
     def _keys_of_other_companies(self, rows):
@@ -510,7 +515,7 @@ class TrainlinkKpiValue(models.Model):
                         max=MAX_BATCH,
                     )
                 )
-            ids[name] = self._ids_in_rows([{"id": v} for v in values], "id")
+            ids[name] = self._valid_ids(values)
         if period_type not in PERIOD_TYPES:
             raise UserError(_("period_type must be month or quarter."))
         try:

@@ -136,6 +136,19 @@ class TrainlinkCase(TransactionCase):
             email=f"{login}@example.com",
         )
 
+    def _kpi_value_row(self, key="EMMA-2026-01", **values):
+        """A row of trainlink.kpi.value's sync API: Emma's January revenue."""
+        return {
+            "source": "crm",
+            "external_key": key,
+            "kpi_code": "TL_REV",
+            "employee_id": self.emma.id,
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-31",
+            "value": 120000.0,
+            **values,
+        }
+
     @classmethod
     def _session(cls, **values):
         return cls.env["trainlink.session"].create(

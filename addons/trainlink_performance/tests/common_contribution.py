@@ -49,6 +49,28 @@ class ContributionCase(TrainlinkCase):
             }
         )
 
+    def _api_row(self, **values):
+        """A row of trainlink.contribution's sync API for Emma's training: a
+        net lift of 20 % measured on 10 peers, revenue, April to June."""
+        return {
+            "attendance_id": self.attendance.id,
+            "kpi_code": "TL_REV",
+            "post_start": "2026-04-01",
+            "post_end": "2026-06-30",
+            "baseline_start": "2025-12-01",
+            "baseline_end": "2026-02-28",
+            "baseline_value": 100.0,
+            "post_value": 120.0,
+            "peer_lift": 0.0,
+            "baseline_points": 3,
+            "post_points": 3,
+            "peer_count": 10,
+            "comparison_basis": "department",
+            "net_lift_se": 0.5,
+            "interval_dof": 10.0,
+            **values,
+        }
+
     @classmethod
     def _future_session(cls, **values):
         start = fields.Date.add(fields.Date.today(), days=30)

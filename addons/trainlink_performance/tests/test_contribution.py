@@ -427,27 +427,7 @@ class TestLanguageOfWhatRunsCreate(ContributionCase):
     def test_review_activity_and_retraining_need_are_in_the_managers_language(self):
         self.Contribution.with_user(self.user_sync).with_context(
             lang="en_US"
-        ).api_upsert(
-            [
-                {
-                    "attendance_id": self.attendance.id,
-                    "kpi_code": "TL_REV",
-                    "post_start": "2026-04-01",
-                    "post_end": "2026-06-30",
-                    "baseline_start": "2025-12-01",
-                    "baseline_end": "2026-02-28",
-                    "baseline_value": 100.0,
-                    "post_value": 80.0,
-                    "peer_lift": 0.0,
-                    "baseline_points": 3,
-                    "post_points": 3,
-                    "peer_count": 10,
-                    "comparison_basis": "department",
-                    "net_lift_se": 1.0,
-                    "interval_dof": 10.0,
-                }
-            ]
-        )
+        ).api_upsert([self._api_row(post_value=80.0, net_lift_se=1.0)])
         review = self.attendance.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref(REVIEW)
         )

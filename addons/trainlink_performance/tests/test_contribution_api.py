@@ -15,24 +15,14 @@ class TestContributionApi(ContributionCase):
         cls.Api = cls.Contribution.with_user(cls.user_sync)
 
     def _row(self, **values):
-        return {
-            "attendance_id": self.attendance.id,
-            "kpi_code": "TL_REV",
-            "post_start": "2026-04-01",
-            "post_end": "2026-06-30",
-            "baseline_start": "2025-12-01",
-            "baseline_end": "2026-02-28",
-            "baseline_value": 100000.0,
-            "post_value": 120000.0,
-            "peer_lift": 2.0,
-            "baseline_points": 3,
-            "post_points": 3,
-            "peer_count": 10,
-            "comparison_basis": "department",
-            "net_lift_se": 0.5,
-            "interval_dof": 10.0,
-            **values,
-        }
+        return self._api_row(
+            **{
+                "baseline_value": 100000.0,
+                "post_value": 120000.0,
+                "peer_lift": 2.0,
+                **values,
+            }
+        )
 
     def _stored(self, kpi=None):
         return self.Contribution.search(

@@ -15,16 +15,7 @@ class TestSyncApi(TrainlinkCase):
         cls.Value = cls.env["trainlink.kpi.value"].with_user(cls.user_sync)
 
     def _row(self, key="EMMA-2026-01", **values):
-        return {
-            "source": "crm",
-            "external_key": key,
-            "kpi_code": "TL_REV",
-            "employee_id": self.emma.id,
-            "period_start": "2026-01-01",
-            "period_end": "2026-01-31",
-            "value": 120000.0,
-            **values,
-        }
+        return self._kpi_value_row(key, **values)
 
     def _stored(self, key):
         return self.env["trainlink.kpi.value"].search(
