@@ -13,8 +13,9 @@ class TrainlinkGuardedMixin(models.AbstractModel):
 
     `_trainlink_personal_fields` may be written by the roles the access rules
     allow, but never on a record about the writer themselves (nobody scores
-    or rates themselves). `_trainlink_concerned_field` names the employee (or
-    employees) a record is about.
+    or rates themselves); nor is such a record deleted by the person it is
+    about. `_trainlink_concerned_field` names the employee (or employees) a
+    record is about.
     """
 
     _name = "trainlink.guarded.mixin"
@@ -47,6 +48,11 @@ class TrainlinkGuardedMixin(models.AbstractModel):
             # Nor may a record be moved onto oneself.
             self._trainlink_check_not_concerned()
         return result
+
+    def unlink(self):
+        if not self.env.su and self._trainlink_personal_fields:
+            self._trainlink_check_not_concerned()
+        return super().unlink()
 
     def _trainlink_check_guarded(self, field_names):
         guarded = self._trainlink_guarded_fields & set(field_names)

@@ -342,27 +342,12 @@ class TestSyncUserHasNoDirectAccess(ContributionCase):
                 with self.subTest(name=name):
                     self.assertNotIn(name, text)
         result = env["trainlink.contribution"].api_upsert(
-            [dict(self._api_row(), post_value=80.0)], self.run_id
+            [self._api_row(post_value=80.0)], self.run_id
         )
         self.assertEqual(
             set(result), {"read", "created", "updated", "unchanged", "rejected"}
         )
         self.assertNotIn("insufficient", repr(result))
-
-    def _api_row(self):
-        return {
-            "attendance_id": self.attendance.id,
-            "kpi_code": "TL_REV",
-            "post_start": "2026-04-01",
-            "post_end": "2026-06-30",
-            "baseline_start": "2025-12-01",
-            "baseline_end": "2026-02-28",
-            "baseline_value": 100.0,
-            "post_value": 90.0,
-            "peer_lift": 0.0,
-            "baseline_points": 3,
-            "post_points": 3,
-        }
 
     def test_read_values_refuses_bad_arguments_with_a_message(self):
         Value = self.env["trainlink.kpi.value"].with_user(self.user_portal_sync)
@@ -458,16 +443,7 @@ class TestSyncApiBadRows(ContributionCase):
         cls.Api = cls.Contribution.with_user(cls.user_sync)
 
     def _value_row(self, key, **values):
-        return {
-            "source": "crm",
-            "external_key": key,
-            "kpi_code": "TL_REV",
-            "employee_id": self.emma.id,
-            "period_start": "2026-01-01",
-            "period_end": "2026-01-31",
-            "value": 10.0,
-            **values,
-        }
+        return self._kpi_value_row(key, **{"value": 10.0, **values})
 
     def test_each_bad_kpi_value_row_is_rejected_and_the_good_ones_land(self):
         bad_rows = {
@@ -518,19 +494,7 @@ class TestSyncApiBadRows(ContributionCase):
         self.assertEqual(len(result["rejected"][2]["external_key"]), 255)
 
     def test_each_bad_contribution_row_is_rejected_and_the_good_ones_land(self):
-        base = {
-            "attendance_id": self.attendance.id,
-            "kpi_code": "TL_REV",
-            "post_start": "2026-04-01",
-            "post_end": "2026-06-30",
-            "baseline_start": "2025-12-01",
-            "baseline_end": "2026-02-28",
-            "baseline_value": 100.0,
-            "post_value": 120.0,
-            "peer_lift": 0.0,
-            "baseline_points": 3,
-            "post_points": 3,
-        }
+        base = self._api_row()
         bad_rows = {
             "field post_value is out of range": {**base, "post_value": 10**400},
             "field baseline_points is out of range": {
@@ -575,3 +539,134 @@ class TestSyncApiBadRows(ContributionCase):
         )
         with self.assertRaisesRegex(UserError, f"Unknown sync run {run.id}"):
             self.Value.api_upsert([self._value_row("RUN")], run.id)
+
+
+@tagged("post_install", "-at_install")
+class TestEveryRoleAgainstEveryGuard(ContributionCase):
+    """Plain ORM calls, as the employee concerned, a peer, her manager, a
+    training officer, an HR officer and the sync user, on a record of each
+    model the guards protect: no state, approval, score or rating changes,
+    and only officers delete."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_portal_sync = new_test_user(
+            cls.env, login="tl_matrix_sync", groups=f"base.group_portal,{GROUP_SYNC}"
+        )
+        plan = cls._plan(cls.attendance)
+        plan.action_approve()
+        path = cls.env["trainlink.promotion.path"].create(
+            {"job_id": cls.env["hr.job"].create({"name": "TL Matrix Lead"}).id}
+        )
+        run = cls.env["trainlink.sync.run"].create({"source": "crm"})
+        cls.guarded = {
+            "plan": (plan, {"state": "done"}),
+            "case": (
+                cls.env["trainlink.practice.case"].create(
+                    {"name": "Matrix case", "plan_id": plan.id}
+                ),
+                {"state": "approved"},
+            ),
+            "need": (
+                cls.env["trainlink.need"].create(
+                    {
+                        "name": "Matrix need",
+                        "department_id": cls.department.id,
+                        "employee_ids": [(6, 0, cls.emma.ids)],
+                    }
+                ),
+                {"state": "approved"},
+            ),
+            "attendance": (cls.attendance, {"state": "cancelled"}),
+            "score": (
+                cls.env["trainlink.performance.score"].create(
+                    {"employee_id": cls.emma.id, "period_start": "2026-01-01"}
+                ),
+                {"final_score": 99.0},
+            ),
+            "contribution": (
+                cls._contribution(post_value=90.0),
+                {"rating": "excellent"},
+            ),
+            "kpi value": (
+                cls.env["trainlink.kpi.value"].create(
+                    {
+                        "employee_id": cls.emma.id,
+                        "kpi_id": cls.kpi_revenue.id,
+                        "company_id": cls.company.id,
+                        "period_start": "2026-01-01",
+                        "period_end": "2026-01-31",
+                        "value": 1.0,
+                        "source": "matrix",
+                        "external_key": "M1",
+                    }
+                ),
+                {"run_id": run.id},
+            ),
+            "check-in": (
+                cls.env["trainlink.application.checkin"].create(
+                    {"plan_id": plan.id, "date": "2026-03-13"}
+                ),
+                {"reviewer_id": cls.user_emma.id},
+            ),
+            "candidacy": (
+                cls.env["trainlink.promotion.candidate"].create(
+                    {"employee_id": cls.emma.id, "path_id": path.id}
+                ),
+                {"state": "promoted"},
+            ),
+            "sync run": (run, {"state": "done"}),
+            "sync lock": (
+                cls.env["trainlink.sync.lock"].create(
+                    {"company_id": cls.company.id, "holder": "host-a"}
+                ),
+                {"holder": "forged"},
+            ),
+        }
+
+    def _roles(self):
+        return {
+            "employee": self.user_emma,
+            "peer": self.user_otto,
+            "manager": self.user_eric,
+            "training officer": self.user_officer,
+            "HR officer": self.user_hr,
+            "sync user": self.user_portal_sync,
+        }
+
+    def test_nobody_writes_a_guarded_field_with_a_plain_write(self):
+        for name, (record, vals) in self.guarded.items():
+            before = {field: record[field] for field in vals}
+            for role, user in self._roles().items():
+                with self.subTest(model=name, role=role):
+                    with self.assertRaises(AccessError):
+                        record.with_user(user).write(vals)
+            self.assertEqual({field: record[field] for field in vals}, before, name)
+
+    def test_only_officers_delete_and_managers_their_teams_check_ins(self):
+        for name, (record, _vals) in self.guarded.items():
+            roles = ("employee", "peer", "sync user")
+            if name != "check-in":  # managers record and correct check-ins
+                roles += ("manager",)
+            for role in roles:
+                with self.subTest(model=name, role=role):
+                    with self.assertRaises(AccessError):
+                        record.with_user(self._roles()[role]).unlink()
+            self.assertTrue(record.exists(), name)
+
+    def test_nobody_deletes_a_record_about_themselves(self):
+        officer = self.env["hr.employee"].create(
+            {"name": "Olga Officer", "user_id": self.user_officer.id}
+        )
+        attendance = self._completed_attendance(officer)
+        with self.assertRaisesRegex(AccessError, "is about you"):
+            attendance.with_user(self.user_officer).unlink()
+        eric_plan = self._plan(self._completed_attendance(self.eric))
+        eric_plan.action_approve()
+        checkin = self.env["trainlink.application.checkin"].create(
+            {"plan_id": eric_plan.id, "date": "2026-03-13"}
+        )
+        with self.assertRaisesRegex(AccessError, "is about you"):
+            checkin.with_user(self.user_eric).unlink()
+        self.assertTrue(attendance.exists() and checkin.exists())
