@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command of this repository: lint, repository tests (pytest) and,
-# when an Odoo 18 is available, the add-on's own Odoo tests plus a clean
-# install/upgrade check.
+# when an Odoo 18 is available, the Odoo tests of every add-on under addons/
+# plus a clean install/upgrade check of them all.
 #
 #   scripts/test.sh
 #
@@ -37,7 +37,15 @@ set -uo pipefail # no -e: failures are collected and summarised at the end
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV_DIR="$REPO_ROOT/.venv"
 ADDONS_DIR="$REPO_ROOT/addons"
-ADDON="trainlink_performance"
+# Every add-on of the module set (a folder of addons/ with a manifest),
+# installed and tested together.
+ADDONS=()
+for manifest in "$ADDONS_DIR"/*/__manifest__.py; do
+    [[ -f $manifest ]] && ADDONS+=("$(basename "$(dirname "$manifest")")")
+done
+ADDONS_CSV="$(IFS=,; printf '%s' "${ADDONS[*]}")"
+TEST_TAGS="$(printf '/%s,' "${ADDONS[@]}")"
+TEST_TAGS="${TEST_TAGS%,}"
 ODOO_RUN_TIMEOUT="${ODOO_RUN_TIMEOUT:-1800}"
 
 TOTAL_PASSED=0
@@ -352,16 +360,16 @@ run_odoo() {
 }
 
 # Problems in an Odoo log: every ERROR/CRITICAL line, and every WARNING that
-# mentions the add-on (its module, models and XML ids all contain "trainlink")
-# or that is logged once the add-on starts loading: it is the last module of
-# the install, so what follows is its doing (duplicate labels, bad views,
+# mentions the add-ons (their modules, models and XML ids all contain
+# "trainlink") or that is logged once the first of them starts loading: they
+# are the last modules of the install, so what follows is their doing (duplicate labels, bad views,
 # missing access rules, demo data that failed). A clean install of its
 # dependencies logs no warning at all.
 # With "blocks", the traceback lines that follow a problem line are printed too.
 odoo_log_problems() {
-    awk -v addon="$ADDON" -v blocks="${2:-}" '
+    awk -v blocks="${2:-}" '
         /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9:,]+ [0-9]+ [A-Z]+ / {
-            if (index($0, "Loading module " addon " (")) in_addon = 1
+            if (index($0, "Loading module trainlink_")) in_addon = 1
             problem = 0
             if ($0 ~ / (ERROR|CRITICAL) /) problem = 1
             else if ($0 ~ / WARNING / && (in_addon || tolower($0) ~ /trainlink/)) problem = 1
@@ -386,8 +394,15 @@ show_odoo_failure() {
     tail -n 10 "$logfile" | cut -c1-400
 }
 
+# "installed" when every add-on is, else "name: state" of those that are not.
 module_state() {
-    psql -d "$1" -XAtc "select state from ir_module_module where name = '$ADDON'" 2>/dev/null
+    local names states
+    names="$(printf "'%s'," "${ADDONS[@]}")"
+    states="$(psql -d "$1" -XAtc "select name || ': ' || state from ir_module_module
+        where name in (${names%,}) and state != 'installed'
+        union all select name || ': absent' from unnest(array[${names%,}]) as name
+        where name not in (select name from ir_module_module)" 2>/dev/null)" || return
+    printf '%s\n' "${states:-installed}"
 }
 
 new_db_name() {
@@ -414,7 +429,7 @@ check_odoo_run() {
     fi
     state="$(module_state "$db")"
     if [[ $state != installed ]]; then
-        say "module $ADDON is '${state:-absent}' in $db, not 'installed'"
+        say "add-ons not installed in $db: ${state:-database unreadable}"
         ok=1
     fi
     [[ $ok -ne 0 ]] && show_odoo_failure "$logfile"
@@ -424,12 +439,12 @@ check_odoo_run() {
 # Pass 1: install with demo data and run the add-on's tests (at_install and
 # post_install), then read the totals Odoo logs at the end.
 run_odoo_tests() {
-    section "Odoo tests: install $ADDON with demo data, --test-tags /$ADDON"
+    section "Odoo tests: install $ADDONS_CSV with demo data, --test-tags $TEST_TAGS"
     local db logfile rc
     db="$(new_db_name demo)"
     logfile="$WORK_DIR/odoo-tests.log"
-    run_odoo "$logfile" -d "$db" -i "$ADDON" --without-demo= \
-        --test-enable --test-tags "/$ADDON" --log-level=test
+    run_odoo "$logfile" -d "$db" -i "$ADDONS_CSV" --without-demo= \
+        --test-enable --test-tags "$TEST_TAGS" --log-level=test
     rc=$?
 
     # "odoo.tests.result: 1 failed, 0 error(s) of 42 tests when loading database 'db'"
@@ -465,14 +480,14 @@ run_odoo_tests() {
     record_suite "odoo tests (demo)" "$status" "$passed" "$failed" "$detail"
 }
 
-# Pass 2: the add-on must also install cleanly without demo data (as in
+# Pass 2: the add-ons must also install cleanly without demo data (as in
 # production), with its Chinese translation loaded, and upgrade in place (-u),
 # all without warnings.
 run_odoo_install_upgrade() {
-    section "Odoo: install $ADDON without demo data, with zh_CN, then upgrade it (-u)"
+    section "Odoo: install $ADDONS_CSV without demo data, with zh_CN, then upgrade (-u)"
     local db rc status=passed detail
     db="$(new_db_name nodemo)"
-    run_odoo "$WORK_DIR/odoo-install.log" -d "$db" -i "$ADDON" \
+    run_odoo "$WORK_DIR/odoo-install.log" -d "$db" -i "$ADDONS_CSV" \
         --without-demo=all --load-language=zh_CN --log-level=info
     rc=$?
     if check_odoo_run "$WORK_DIR/odoo-install.log" "$rc" "$db"; then
@@ -484,7 +499,7 @@ run_odoo_install_upgrade() {
     # Upgrade whenever the module got installed, even with warnings: a broken
     # upgrade is worth knowing about in the same run.
     if [[ $(module_state "$db") == installed ]]; then
-        run_odoo "$WORK_DIR/odoo-upgrade.log" -d "$db" -u "$ADDON" --log-level=info
+        run_odoo "$WORK_DIR/odoo-upgrade.log" -d "$db" -u "$ADDONS_CSV" --log-level=info
         rc=$?
         if check_odoo_run "$WORK_DIR/odoo-upgrade.log" "$rc" "$db"; then
             detail+=", upgrade clean"

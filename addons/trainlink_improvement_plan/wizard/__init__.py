@@ -1,0 +1,1 @@
+from . import improvement_plan_sign
