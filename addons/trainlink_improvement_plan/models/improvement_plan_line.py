@@ -203,18 +203,19 @@ class TrainlinkImprovementGoal(models.Model):
     _order = "deadline, id"
 
     _trainlink_signed_content = True
-    _trainlink_evaluation_fields = frozenset({"manual_actual"})
+    _trainlink_evaluation_fields = frozenset({"manual_actual", "manual_actual_entered"})
 
     kpi_id = fields.Many2one("trainlink.kpi", string="KPI")
     criterion = fields.Char(
         help="A measurable criterion when the goal is not a KPI, "
         "e.g. 'Customer visits per week'.",
     )
-    unit = fields.Char(compute="_compute_from_kpi", store=True, readonly=False)
+    unit = fields.Char(compute="_compute_unit", store=True, readonly=False)
     direction = fields.Selection(
         DIRECTIONS,
-        compute="_compute_from_kpi",
+        compute="_compute_direction",
         store=True,
+        precompute=True,
         readonly=False,
         required=True,
     )
@@ -266,13 +267,14 @@ class TrainlinkImprovementGoal(models.Model):
     result = fields.Selection(OUTCOMES, readonly=True, copy=False)
 
     @api.depends("kpi_id")
-    def _compute_from_kpi(self):
+    def _compute_unit(self):
+        for goal in self.filtered("kpi_id"):
+            goal.unit = goal.kpi_id.unit
+
+    @api.depends("kpi_id")
+    def _compute_direction(self):
         for goal in self:
-            if goal.kpi_id:
-                goal.unit = goal.kpi_id.unit
-                goal.direction = goal.kpi_id.direction
-            elif not goal.direction:
-                goal.direction = "higher"
+            goal.direction = goal.kpi_id.direction or goal.direction or "higher"
 
     @api.depends("kpi_id", "plan_id.gap_start", "plan_id.gap_end")
     def _compute_baseline(self):

@@ -1,0 +1,4 @@
+from . import test_plan_stages
+from . import test_plan_signatures
+from . import test_plan_followup
+from . import test_plan_evaluation
