@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HrEmployeePublic(models.Model):
@@ -9,6 +9,7 @@ class HrEmployeePublic(models.Model):
         compute="_compute_trainlink_improvement_counts",
     )
 
+    @api.depends_context("uid")
     def _compute_trainlink_improvement_counts(self):
         # hr.employee.public shares its ids with hr.employee; counted with the
         # reader's rights, so a colleague's plans count as none.

@@ -74,7 +74,7 @@ def period_label(start, end):
 def format_figure(env, value, unit=""):
     """A KPI figure as people read it: thousands separated, decimals only for
     small numbers, the unit after it."""
-    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 10 else 2
+    digits = 0 if abs(value) >= 1000 else 1 if abs(value) >= 1 else 2
     text = formatLang(env, value, digits=digits)
     if not unit:
         return text

@@ -148,7 +148,13 @@ class TrainlinkImprovementGap(models.Model):
                 ("kpi_id", "=", self.kpi_id.id),
                 ("period_start", ">=", self.period_start),
                 ("period_end", "<=", self.period_end),
+                # Values keep the department of their time; older rows
+                # without one count for the employee's current department.
+                "|",
                 ("department_id", "child_of", department.id),
+                "&",
+                ("department_id", "=", False),
+                ("employee_id.department_id", "child_of", department.id),
             ]
         )
         figures = [

@@ -2,3 +2,5 @@ from . import test_plan_stages
 from . import test_plan_signatures
 from . import test_plan_followup
 from . import test_plan_evaluation
+from . import test_plan_triggers
+from . import test_plan_confidentiality
