@@ -30,6 +30,4 @@ class HrEmployeePublic(models.Model):
         )
 
     def action_request_improvement_plan(self):
-        return (
-            self.env["hr.employee"].browse(self.id).action_request_improvement_plan()
-        )
+        return self.env["hr.employee"].browse(self.id).action_request_improvement_plan()

@@ -42,7 +42,8 @@ def kpi_figure(env, employee, kpi, start, end):
     covered = set()
     for period in {(v.period_start, v.period_end) for v in values}:
         covered.update(
-            period[0] + timedelta(days=n) for n in range((period[1] - period[0]).days + 1)
+            period[0] + timedelta(days=n)
+            for n in range((period[1] - period[0]).days + 1)
         )
     coverage = len(covered) / ((end - start).days + 1)
     return value, coverage, len(values)

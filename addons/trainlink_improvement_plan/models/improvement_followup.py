@@ -72,7 +72,10 @@ class TrainlinkImprovementFollowup(models.Model):
                 raise UserError(_("A follow-up entry keeps its plan, kind and author."))
             self._check_own_entry()
         if vals.get("week_start"):
-            vals = {**vals, "week_start": monday_of(fields.Date.to_date(vals["week_start"]))}
+            vals = {
+                **vals,
+                "week_start": monday_of(fields.Date.to_date(vals["week_start"])),
+            }
         return super().write(vals)
 
     def unlink(self):
@@ -101,7 +104,10 @@ class TrainlinkImprovementFollowup(models.Model):
             is_employee = user in plan.sudo().employee_id.user_id
             if followup.kind == "progress" and not is_employee:
                 raise AccessError(
-                    _("Only %(employee)s reports progress on this plan.", employee=plan.sudo().employee_id.name)
+                    _(
+                        "Only %(employee)s reports progress on this plan.",
+                        employee=plan.sudo().employee_id.name,
+                    )
                 )
             if followup.kind == "checkin" and not plan._can_manage():
                 raise AccessError(

@@ -125,7 +125,6 @@ class TrainlinkImprovementPlan(models.Model):
     )
     manager_id = fields.Many2one(
         "hr.employee",
-        string="Manager",
         compute="_compute_manager_id",
         store=True,
         readonly=False,
@@ -402,7 +401,10 @@ class TrainlinkImprovementPlan(models.Model):
         for plan in self:
             if plan.closed:
                 raise UserError(
-                    _("%(plan)s is closed: it no longer changes.", plan=plan.display_name)
+                    _(
+                        "%(plan)s is closed: it no longer changes.",
+                        plan=plan.display_name,
+                    )
                 )
 
     # ------------------------------------------------------------- stages --
@@ -463,10 +465,7 @@ class TrainlinkImprovementPlan(models.Model):
         for plan in self:
             if plan.stage in ("follow_up", "evaluation"):
                 raise UserError(
-                    _(
-                        "A running plan moves on through its evaluation: use "
-                        "Evaluate."
-                    )
+                    _("A running plan moves on through its evaluation: use Evaluate.")
                 )
             missing = plan._missing_for_stage()
             if missing:
@@ -658,7 +657,9 @@ class TrainlinkImprovementPlan(models.Model):
 
     @api.model
     def _cron_weekly_checkins(self):
-        self.search([("stage", "=", "follow_up"), ("closed", "=", False)])._schedule_weekly_checkin()
+        self.search(
+            [("stage", "=", "follow_up"), ("closed", "=", False)]
+        )._schedule_weekly_checkin()
 
     def _schedule_weekly_checkin(self):
         """One check-in activity for the manager per running plan and week."""
@@ -771,7 +772,10 @@ class TrainlinkImprovementPlan(models.Model):
         for plan in self:
             if not plan.new_end_date or plan.new_end_date <= plan.date_end:
                 raise UserError(
-                    _("Give a new end date after %(end)s to extend the plan.", end=plan.date_end)
+                    _(
+                        "Give a new end date after %(end)s to extend the plan.",
+                        end=plan.date_end,
+                    )
                 )
             old_end = plan.date_end
             plan.sudo().write(
@@ -786,7 +790,8 @@ class TrainlinkImprovementPlan(models.Model):
             )
             plan.message_post(
                 body=_(
-                    "Goals not met (%(reason)s): plan extended from %(old)s to %(new)s.",
+                    "Goals not met (%(reason)s): plan extended from %(old)s to "
+                    "%(new)s.",
                     reason=plan.outcome_note,
                     old=old_end,
                     new=plan.date_end,
@@ -837,7 +842,10 @@ class TrainlinkImprovementPlan(models.Model):
                     user_id=hr_user.id,
                 )
             plan.message_post(
-                body=_("Goals not met (%(reason)s): escalated to HR.", reason=plan.outcome_note)
+                body=_(
+                    "Goals not met (%(reason)s): escalated to HR.",
+                    reason=plan.outcome_note,
+                )
             )
         return True
 
@@ -851,9 +859,7 @@ class TrainlinkImprovementPlan(models.Model):
                     _("All goals were met: record the result in the performance file.")
                 )
             if not (plan.outcome_note or "").strip():
-                raise UserError(
-                    _("Give the reason why the goals were not met first.")
-                )
+                raise UserError(_("Give the reason why the goals were not met first."))
 
     def _check_evaluated(self):
         self.ensure_one()
@@ -1043,19 +1049,21 @@ class TrainlinkImprovementPlan(models.Model):
             last = sorted(periods)[-3:]
             if len(last) < 3 or not all(
                 later[0] == earlier[1] + relativedelta(days=1)
-                for earlier, later in zip(last, last[1:])
+                for earlier, later in zip(last, last[1:], strict=False)
             ):
                 continue
-            figures = [kpi_figure(self.env, employee, kpi, *period)[0] for period in last]
+            figures = [
+                kpi_figure(self.env, employee, kpi, *period)[0] for period in last
+            ]
             minimum = employee.company_id.trainlink_pip_decline_min or 0.0
             if not all(
                 kpi._trainlink_declined(before, after, minimum)
-                for before, after in zip(figures, figures[1:])
+                for before, after in zip(figures, figures[1:], strict=False)
             ):
                 continue
             steps = " → ".join(
                 f"{period_label(*period)}: {format_figure(self.env, figure, kpi.unit)}"
-                for period, figure in zip(last, figures)
+                for period, figure in zip(last, figures, strict=True)
             )
             evidence = Markup("<p>%s</p>") % _(
                 "%(kpi)s worse two periods in a row (each by at least %(minimum)s %%): "
@@ -1088,14 +1096,20 @@ class TrainlinkImprovementPlan(models.Model):
         """The employee asks for a plan for themselves."""
         employee = employee.sudo()
         if self.env.user not in employee.user_id:
-            raise AccessError(_("You can request an improvement plan for yourself only."))
+            raise AccessError(
+                _("You can request an improvement plan for yourself only.")
+            )
         # An open request is returned as it is (no second plan).
         today = fields.Date.context_today(self)
         return self._open_for_trigger(
             employee,
             "own_request",
             f"request:{today}",
-            {"name": _("Improvement plan requested by %(employee)s", employee=employee.name)},
+            {
+                "name": _(
+                    "Improvement plan requested by %(employee)s", employee=employee.name
+                )
+            },
             Markup("<p>%s</p>")
             % _(
                 "%(employee)s asked for an improvement plan on %(date)s.",

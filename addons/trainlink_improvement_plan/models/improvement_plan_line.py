@@ -99,7 +99,7 @@ class TrainlinkImprovementGap(models.Model):
     kpi_unit = fields.Char(related="kpi_id.unit")
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    target_id = fields.Many2one("trainlink.kpi.target", string="Target", readonly=True)
+    target_id = fields.Many2one("trainlink.kpi.target", readonly=True)
     target_value = fields.Float(readonly=True)
     actual_value = fields.Float(string="Actual", readonly=True)
     has_actual = fields.Boolean(readonly=True)
@@ -143,22 +143,28 @@ class TrainlinkImprovementGap(models.Model):
         department = self.plan_id.department_id
         if not department:
             return 0.0, 0, False
-        values = self.env["trainlink.kpi.value"].sudo().search(
-            [
-                ("kpi_id", "=", self.kpi_id.id),
-                ("period_start", ">=", self.period_start),
-                ("period_end", "<=", self.period_end),
-                # Values keep the department of their time; older rows
-                # without one count for the employee's current department.
-                "|",
-                ("department_id", "child_of", department.id),
-                "&",
-                ("department_id", "=", False),
-                ("employee_id.department_id", "child_of", department.id),
-            ]
+        values = (
+            self.env["trainlink.kpi.value"]
+            .sudo()
+            .search(
+                [
+                    ("kpi_id", "=", self.kpi_id.id),
+                    ("period_start", ">=", self.period_start),
+                    ("period_end", "<=", self.period_end),
+                    # Values keep the department of their time; older rows
+                    # without one count for the employee's current department.
+                    "|",
+                    ("department_id", "child_of", department.id),
+                    "&",
+                    ("department_id", "=", False),
+                    ("employee_id.department_id", "child_of", department.id),
+                ]
+            )
         )
         figures = [
-            kpi_figure(self.env, employee, self.kpi_id, self.period_start, self.period_end)[0]
+            kpi_figure(
+                self.env, employee, self.kpi_id, self.period_start, self.period_end
+            )[0]
             for employee in values.employee_id
         ]
         if not figures:
@@ -171,9 +177,7 @@ class TrainlinkImprovementGap(models.Model):
         unit = self.kpi_id.unit or ""
         period = period_label(self.period_start, self.period_end)
         if not self.has_actual:
-            return _(
-                "%(period)s %(kpi)s: no data", period=period, kpi=self.kpi_id.name
-            )
+            return _("%(period)s %(kpi)s: no data", period=period, kpi=self.kpi_id.name)
         actual = format_figure(self.env, self.actual_value, unit)
         if self.target_id:
             text = _(
@@ -187,7 +191,10 @@ class TrainlinkImprovementGap(models.Model):
             )
         else:
             text = _(
-                "%(period)s %(kpi)s: %(actual)s", period=period, kpi=self.kpi_id.name, actual=actual
+                "%(period)s %(kpi)s: %(actual)s",
+                period=period,
+                kpi=self.kpi_id.name,
+                actual=actual,
             )
         if self.department_shown:
             text += _(
@@ -331,7 +338,9 @@ class TrainlinkImprovementGoal(models.Model):
                 projected = value * window / covered_days
             goal.projected_value = projected
             goal.progress_status = (
-                "on_track" if reaches(goal.direction, projected, goal.target) else "at_risk"
+                "on_track"
+                if reaches(goal.direction, projected, goal.target)
+                else "at_risk"
             )
 
     def _figure(self, until=None):
@@ -364,7 +373,9 @@ class TrainlinkImprovementGoal(models.Model):
     def _check_target_given(self, vals, creating=True):
         missing = []
         for name, label in (("target", _("target")), ("deadline", _("deadline"))):
-            if (creating and name not in vals) or (name in vals and vals[name] in (False, None, "")):
+            if (creating and name not in vals) or (
+                name in vals and vals[name] in (False, None, "")
+            ):
                 missing.append(label)
         if missing:
             raise ValidationError(
@@ -401,9 +412,7 @@ class TrainlinkImprovementGoal(models.Model):
                         goal=goal.display_name,
                         baseline=format_figure(self.env, goal.baseline, goal.unit),
                         target=format_figure(self.env, goal.target, goal.unit),
-                        better=_("lower")
-                        if goal.direction == "lower"
-                        else _("higher"),
+                        better=_("lower") if goal.direction == "lower" else _("higher"),
                     )
                 )
 
@@ -449,15 +458,14 @@ class TrainlinkImprovementGoal(models.Model):
 
     def _evaluation(self):
         """{goal: (actual, result)} from the data, or {goal: None} when a
-        goal lacks the data to judge it: a KPI that adds up needs values
-        covering its whole window, another KPI at least one value, a
-        free-text goal an entered actual."""
+        goal lacks the data to judge it: a KPI goal needs values covering its
+        whole window (a part of it would judge the employee on a part of the
+        period), a free-text goal an entered actual."""
         results = {}
         for goal in self.sudo():
             if goal.kpi_id:
-                actual, coverage, count = goal._figure()
-                complete = coverage >= 0.999 if goal.kpi_id.aggregation == "sum" else count
-                if not complete:
+                actual, coverage, _count = goal._figure()
+                if coverage < 0.999:
                     results[goal] = None
                     continue
             elif goal.manual_actual_entered:
@@ -493,7 +501,7 @@ CAUSE_CATEGORIES = [
     ("skill", "Skill"),
     ("attitude", "Attitude"),
     ("method", "Method"),
-    ("resources", "Resources"),
+    ("resources", "Lack of Resources"),
     ("market", "Market"),
     ("process", "Process"),
 ]
@@ -512,13 +520,13 @@ class TrainlinkImprovementCause(models.Model):
         compute="_compute_kind",
         store=True,
     )
-    why = fields.Text(string="Why", required=True)
-    what = fields.Text(string="What")
-    where = fields.Text(string="Where")
-    when = fields.Text(string="When")
-    who = fields.Text(string="Who")
-    how = fields.Text(string="How")
-    how_much = fields.Text(string="How Much")
+    why = fields.Text(required=True)
+    what = fields.Text()
+    where = fields.Text()
+    when = fields.Text()
+    who = fields.Text()
+    how = fields.Text()
+    how_much = fields.Text()
 
     @api.depends("category")
     def _compute_kind(self):
@@ -564,14 +572,16 @@ class TrainlinkImprovementAction(models.Model):
         required=True,
         default="employee",
     )
-    support_department_id = fields.Many2one("hr.department", string="Supporting Department")
+    support_department_id = fields.Many2one(
+        "hr.department", string="Supporting Department"
+    )
     contact_id = fields.Many2one(
-        "hr.employee", string="Contact", help="Who in the supporting department."
+        "hr.employee", help="Who in the supporting department."
     )
     date_start = fields.Date(string="Start", required=True)
     date_end = fields.Date(string="End", required=True)
     standard = fields.Text(string="Completion Standard", required=True)
-    resources = fields.Text()
+    resources = fields.Text(string="Resources Needed")
     state = fields.Selection(
         [
             ("todo", "To Do"),
@@ -593,13 +603,18 @@ class TrainlinkImprovementAction(models.Model):
         "trainlink.need", string="Training Need", readonly=True, copy=False
     )
 
-    @api.constrains("date_start", "date_end", "plan_id", "owner_type", "support_department_id")
+    @api.constrains(
+        "date_start", "date_end", "plan_id", "owner_type", "support_department_id"
+    )
     def _check_action(self):
         for action in self:
             plan = action.plan_id
             if action.date_end < action.date_start:
                 raise ValidationError(
-                    _("The action %(action)s ends before it starts.", action=action.name)
+                    _(
+                        "The action %(action)s ends before it starts.",
+                        action=action.name,
+                    )
                 )
             if action.date_start < plan.date_start or action.date_end > plan.date_end:
                 raise ValidationError(
@@ -660,7 +675,9 @@ class TrainlinkImprovementAction(models.Model):
             ) or Attendance.create(
                 {"session_id": action.session_id.id, "employee_id": employee.id}
             )
-            action.sudo().write({"attendance_id": attendance.id, "state": "in_progress"})
+            action.sudo().write(
+                {"attendance_id": attendance.id, "state": "in_progress"}
+            )
         return True
 
     def action_raise_need(self):
@@ -670,17 +687,21 @@ class TrainlinkImprovementAction(models.Model):
             if action.need_id:
                 continue
             plan = action.plan_id.sudo()
-            need = self.env["trainlink.need"].sudo().create(
-                {
-                    "name": action.name,
-                    "company_id": plan.company_id.id,
-                    "source": "competency",
-                    "department_id": plan.department_id.id,
-                    "employee_ids": [fields.Command.link(plan.employee_id.id)],
-                    "kpi_id": plan.kpi_id.id,
-                    "deadline": action.date_end,
-                    "description": Markup("<p>%s</p>") % action.standard,
-                }
+            need = (
+                self.env["trainlink.need"]
+                .sudo()
+                .create(
+                    {
+                        "name": action.name,
+                        "company_id": plan.company_id.id,
+                        "source": "competency",
+                        "department_id": plan.department_id.id,
+                        "employee_ids": [fields.Command.link(plan.employee_id.id)],
+                        "kpi_id": plan.kpi_id.id,
+                        "deadline": action.date_end,
+                        "description": Markup("<p>%s</p>") % action.standard,
+                    }
+                )
             )
             action.sudo().need_id = need
         return True
@@ -693,7 +714,11 @@ class TrainlinkImprovementResource(models.Model):
 
     _name = "trainlink.improvement.resource"
     _description = "Improvement Plan Resource"
-    _inherit = ["trainlink.improvement.line.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "trainlink.improvement.line.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "due_date, id"
     _trainlink_evaluation_fields = frozenset({"state"})
 
@@ -712,7 +737,7 @@ class TrainlinkImprovementResource(models.Model):
     provider_user_id = fields.Many2one(
         "res.users", string="Provider", required=True, index=True
     )
-    due_date = fields.Date(string="By", required=True)
+    due_date = fields.Date(required=True)
     state = fields.Selection(
         [("requested", "Requested"), ("provided", "Provided")],
         default="requested",

@@ -37,11 +37,14 @@ class ResCompany(models.Model):
         for company in self:
             if not 0 < company.trainlink_pip_target_threshold <= 100:
                 raise ValidationError(
-                    _("The target achievement that opens a plan is between 0 and 100 %%.")
+                    _(
+                        "The target achievement that opens a plan is between 0 "
+                        "and 100 %."
+                    )
                 )
             if not 0 <= company.trainlink_pip_decline_min < 100:
                 raise ValidationError(
-                    _("The minimum decline that opens a plan is between 0 and 100 %%.")
+                    _("The minimum decline that opens a plan is between 0 and 100 %.")
                 )
             if company.trainlink_pip_duration_days < 7:
                 raise ValidationError(_("An improvement plan lasts at least a week."))

@@ -37,8 +37,8 @@ class TrainlinkContribution(models.Model):
                     ),
                     "kpi_id": contribution.kpi_id.id,
                     "problem": _(
-                        "After the course %(course)s, %(kpi)s moved %(net).1f %% net of "
-                        "peers over %(window)s (95 %% interval %(low).1f to "
+                        "After the course %(course)s, %(kpi)s moved %(net).1f %% "
+                        "net of peers over %(window)s (95 %% interval %(low).1f to "
                         "%(high).1f %%): rated insufficient.",
                         course=contribution.course_id.name,
                         kpi=contribution.kpi_id.name,

@@ -24,7 +24,9 @@ class TrainlinkKpiTarget(models.Model):
         self.ensure_one()
         label = period_label(self.period_start, self.period_end)
         return {
-            "name": _("%(kpi)s below target (%(period)s)", kpi=self.kpi_id.name, period=label),
+            "name": _(
+                "%(kpi)s below target (%(period)s)", kpi=self.kpi_id.name, period=label
+            ),
             "kpi_id": self.kpi_id.id,
             "problem": _(
                 "%(period)s %(kpi)s: target %(target)s, actual %(actual)s = "

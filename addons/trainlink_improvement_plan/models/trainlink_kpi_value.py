@@ -10,10 +10,13 @@ class TrainlinkKpiValue(models.Model):
         look at the employees the batch touched."""
         result = super().api_upsert(rows, run_id=run_id)
         if result.get("created") or result.get("updated"):
+            # The rows were validated already; bad ones (not an id) are skipped.
             ids = {
                 row.get("employee_id")
                 for row in self.sudo()._rows_from_payload(rows)
-                if isinstance(row, dict) and isinstance(row.get("employee_id"), int)
+                if isinstance(row, dict)
+                and type(row.get("employee_id")) is int
+                and 0 < row["employee_id"] < 2**31
             }
             employees = self.env["hr.employee"].sudo().browse(ids).exists()
             if employees:

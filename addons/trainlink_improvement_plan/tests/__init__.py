@@ -4,3 +4,4 @@ from . import test_plan_followup
 from . import test_plan_evaluation
 from . import test_plan_triggers
 from . import test_plan_confidentiality
+from . import test_ui

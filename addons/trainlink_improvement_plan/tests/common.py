@@ -10,8 +10,10 @@ from odoo.addons.trainlink_performance.tests.common_contribution import (
     ContributionCase,
 )
 
+# A 1x1 PNG: a drawn signature, as far as the server can tell.
 TINY_PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kg"
+    "AAAABJRU5ErkJggg=="
 )
 
 
@@ -24,7 +26,9 @@ class ImprovementCase(ContributionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Plan = cls.env["trainlink.improvement.plan"]
-        cls.user_pia = cls._user("tl_pia", "trainlink_performance.group_trainlink_manager")
+        cls.user_pia = cls._user(
+            "tl_pia", "trainlink_performance.group_trainlink_manager"
+        )
         cls.pia = cls.env["hr.employee"].create(
             {
                 "name": "Pia",

@@ -47,7 +47,9 @@ class TestPlanConfidentiality(ImprovementCase):
             for model, records in self._records().items():
                 with self.subTest(role=role, model=model):
                     Model = self.env[model].with_user(user)
-                    self.assertEqual(Model.search_count([("employee_id", "=", self.emma.id)]), 0)
+                    self.assertEqual(
+                        Model.search_count([("employee_id", "=", self.emma.id)]), 0
+                    )
                     with self.assertRaises(AccessError):
                         records.with_user(user).read(["display_name"])
 
@@ -68,9 +70,9 @@ class TestPlanConfidentiality(ImprovementCase):
         for model, records in self._records().items():
             with self.subTest(model=model):
                 self.assertEqual(
-                    self.env[model].with_user(self.user_emma).search(
-                        [("id", "in", records.ids)]
-                    ),
+                    self.env[model]
+                    .with_user(self.user_emma)
+                    .search([("id", "in", records.ids)]),
                     records,
                 )
         changes = {
@@ -98,15 +100,17 @@ class TestPlanConfidentiality(ImprovementCase):
                 self.assertEqual(as_user.search([("id", "=", self.plan.id)]), self.plan)
                 as_user.write({"review_date": self.today})
                 self.assertEqual(
-                    self.env["trainlink.performance.entry"].with_user(user).search(
-                        [("employee_id", "=", self.emma.id)]
-                    ),
+                    self.env["trainlink.performance.entry"]
+                    .with_user(user)
+                    .search([("employee_id", "=", self.emma.id)]),
                     self.entry,
                 )
 
     def test_a_manager_does_not_see_the_plan_of_their_own_manager(self):
         mia_plan = self.Plan.create({"name": "Mia's plan", "employee_id": self.mia.id})
-        self.assertFalse(self.Plan.with_user(self.user_eric).search([("id", "=", mia_plan.id)]))
+        self.assertFalse(
+            self.Plan.with_user(self.user_eric).search([("id", "=", mia_plan.id)])
+        )
 
     def test_hr_officers_see_and_manage_every_plan_but_their_own(self):
         as_hanna = self.plan.with_user(self.user_hanna)
@@ -132,10 +136,16 @@ class TestPlanConfidentiality(ImprovementCase):
     def test_counts_on_profiles_follow_the_same_rules(self):
         Public = self.env["hr.employee.public"]
         self.assertEqual(
-            Public.with_user(self.user_emma).browse(self.emma.id).trainlink_improvement_plan_count, 1
+            Public.with_user(self.user_emma)
+            .browse(self.emma.id)
+            .trainlink_improvement_plan_count,
+            1,
         )
         self.assertEqual(
-            Public.with_user(self.user_pia).browse(self.emma.id).trainlink_improvement_plan_count, 0
+            Public.with_user(self.user_pia)
+            .browse(self.emma.id)
+            .trainlink_improvement_plan_count,
+            0,
         )
         self.assertEqual(
             self.emma.with_user(self.user_hanna).trainlink_improvement_plan_count, 1

@@ -56,7 +56,9 @@ class TestPlanEvaluation(ImprovementCase):
             self._complete_to(self.plan, "review")
             self._sign_both(self.plan)
         self.values = {
-            month: self._kpi_month(self.emma, self.kpi_revenue, f"2026-{month}-01", value)
+            month: self._kpi_month(
+                self.emma, self.kpi_revenue, f"2026-{month}-01", value
+            )
             for month, value in (("01", 100.0), ("02", 150.0), ("03", 180.0))
         }
         for month, value in (("01", 3.0), ("02", 2.5), ("03", 2.9)):
@@ -109,8 +111,26 @@ class TestPlanEvaluation(ImprovementCase):
         self.assertFalse(self.plan.outcome)
 
     @freeze_time("2026-04-02")
+    def test_a_rate_needs_its_whole_window_too(self):
+        # Two good months of complaints are not a quarter's verdict.
+        self._enter_visits(9.0)
+        self.env["trainlink.kpi.value"].search(
+            [
+                ("kpi_id", "=", self.kpi_complaints.id),
+                ("period_start", "=", "2026-03-01"),
+            ]
+        ).unlink()
+        with self.assertRaisesRegex(
+            UserError, r"Complaint rate has KPI values for 66 %"
+        ):
+            self.as_eric.action_evaluate()
+        self.assertFalse(self.complaints.result)
+
+    @freeze_time("2026-04-02")
     def test_a_free_text_goal_needs_its_actual_entered(self):
-        with self.assertRaisesRegex(UserError, "Customer visits per week has no actual"):
+        with self.assertRaisesRegex(
+            UserError, "Customer visits per week has no actual"
+        ):
             self.as_eric.action_evaluate()
         self.assertEqual(self.plan.stage, "follow_up")
 

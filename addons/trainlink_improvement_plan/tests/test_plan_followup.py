@@ -36,7 +36,12 @@ class TestPlanFollowup(ImprovementCase):
 
     def _report(self, user, kind, **values):
         return self.Followup.with_user(user).create(
-            {"plan_id": self.plan.id, "kind": kind, "note": "Called 12 clients", **values}
+            {
+                "plan_id": self.plan.id,
+                "kind": kind,
+                "note": "Called 12 clients",
+                **values,
+            }
         )
 
     def test_follow_up_starts_when_the_plan_runs(self):

@@ -32,7 +32,10 @@ class TestPlanStages(ImprovementCase):
     def test_a_goal_without_target_or_deadline_is_refused(self):
         Goal = self.env["trainlink.improvement.goal"].with_user(self.user_eric)
         values = self._goal_values(self.plan)
-        for missing, message in (("target", "needs a target"), ("deadline", "needs a deadline")):
+        for missing, message in (
+            ("target", "needs a target"),
+            ("deadline", "needs a deadline"),
+        ):
             with self.subTest(missing=missing):
                 incomplete = dict(values)
                 del incomplete[missing]
@@ -45,7 +48,9 @@ class TestPlanStages(ImprovementCase):
 
     def test_a_goal_must_improve_on_its_baseline_by_the_kpi_direction(self):
         Goal = self.env["trainlink.improvement.goal"].with_user(self.user_eric)
-        with self.assertRaisesRegex(ValidationError, "does not improve on its baseline"):
+        with self.assertRaisesRegex(
+            ValidationError, "does not improve on its baseline"
+        ):
             Goal.create(self._goal_values(self.plan, baseline=8.0, target=8.0))
         # Complaints: lower is better, so 3 % improves on 5 % and 6 % does not.
         complaint = dict(
@@ -132,7 +137,9 @@ class TestPlanStages(ImprovementCase):
 
     def test_review_stage_is_left_only_with_both_signatures(self):
         self._complete_to(self.plan, "review")
-        with self.assertRaisesRegex(UserError, "employee's signature.*manager's signature"):
+        with self.assertRaisesRegex(
+            UserError, "employee's signature.*manager's signature"
+        ):
             self.as_eric.action_next_stage()
         self._sign(self.plan, "employee", self.user_emma)
         with self.assertRaisesRegex(UserError, "manager's signature"):
@@ -157,7 +164,9 @@ class TestPlanStages(ImprovementCase):
             self.plan.with_user(self.user_emma).action_next_stage()
         with self.assertRaisesRegex(AccessError, "about you"):
             self._new_plan(employee=self.hanna)
-        hanna_plan = self.Plan.create({"name": "Hanna's plan", "employee_id": self.hanna.id})
+        hanna_plan = self.Plan.create(
+            {"name": "Hanna's plan", "employee_id": self.hanna.id}
+        )
         with self.assertRaisesRegex(AccessError, "nobody manages their own"):
             hanna_plan.with_user(self.user_hanna).write({"problem": "My own gap"})
         with self.assertRaisesRegex(AccessError, "nobody manages their own"):

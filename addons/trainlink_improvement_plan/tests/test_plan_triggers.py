@@ -22,7 +22,7 @@ class TestPlanTriggers(ImprovementCase):
         )
 
     def _q3_revenue(self, employee, values=(100.0, 110.0, 110.0)):
-        for month, value in zip(("07", "08", "09"), values):
+        for month, value in zip(("07", "08", "09"), values, strict=True):
             self._kpi_month(employee, self.kpi_revenue, f"2026-{month}-01", value)
 
     def _q3_target(self, value=500.0):
@@ -46,7 +46,9 @@ class TestPlanTriggers(ImprovementCase):
         self.assertTrue(contribution.pip_due)
         plan = self._plans()
         self.assertEqual(len(plan), 1)
-        self.assertEqual((plan.trigger, plan.kpi_id), ("training_effect", self.kpi_revenue))
+        self.assertEqual(
+            (plan.trigger, plan.kpi_id), ("training_effect", self.kpi_revenue)
+        )
         self.assertEqual(plan.stage, "problem")
         self.assertIn("Negotiation", plan.evidence)
         self.assertIn("-10.0 %", plan.evidence)
@@ -58,7 +60,9 @@ class TestPlanTriggers(ImprovementCase):
     def test_an_inconclusive_measurement_never_opens_a_plan(self):
         contribution = self._contribution(post_value=60.0, baseline_points=1)
         self.assertEqual(contribution.rating, "inconclusive")
-        contribution = self._contribution(post_value=60.0, peer_count=2, kpi=self.kpi_complaints)
+        contribution = self._contribution(
+            post_value=60.0, peer_count=2, kpi=self.kpi_complaints
+        )
         self.assertEqual(contribution.rating, "inconclusive")
         self.assertFalse(self._plans())
 
@@ -73,7 +77,9 @@ class TestPlanTriggers(ImprovementCase):
         self.assertEqual(len(plan), 1)
         self.assertEqual(plan.trigger, "target_missed")
         self.assertEqual(plan.trigger_key, f"target:{target.id}")
-        self.assertIn("Q3 2026 Revenue: target 500.0, actual 320.0 = 64 %", plan.problem)
+        self.assertIn(
+            "Q3 2026 Revenue: target 500.0, actual 320.0 = 64 %", plan.problem
+        )
         self.assertEqual(plan.gap_ids.target_id, target)
         self.assertAlmostEqual(plan.gap_ids.actual_value, 320.0)
         self.assertIn("64 %", plan.evidence)
@@ -155,7 +161,9 @@ class TestPlanTriggers(ImprovementCase):
                 ("09", "2026-09-30", 80.0),
             )
         ]
-        result = self.env["trainlink.kpi.value"].with_user(self.user_sync).api_upsert(rows)
+        result = (
+            self.env["trainlink.kpi.value"].with_user(self.user_sync).api_upsert(rows)
+        )
         self.assertEqual(result["created"], 3)
         self.assertEqual(self._plans().trigger, "decline")
 
@@ -170,7 +178,9 @@ class TestPlanTriggers(ImprovementCase):
         ).value = 80.0
         self.Plan._cron_detect_triggers()
         self.assertEqual(self._plans(), plan)
-        self.assertTrue(plan.message_ids.filtered(lambda m: "worse two periods" in (m.body or "")))
+        self.assertTrue(
+            plan.message_ids.filtered(lambda m: "worse two periods" in (m.body or ""))
+        )
 
     # -- new job --
 
@@ -204,17 +214,25 @@ class TestPlanTriggers(ImprovementCase):
     # -- the employee's own request --
 
     def test_the_employee_asks_for_a_plan_from_their_profile(self):
-        profile = self.env["hr.employee.public"].with_user(self.user_emma).browse(self.emma.id)
+        profile = (
+            self.env["hr.employee.public"]
+            .with_user(self.user_emma)
+            .browse(self.emma.id)
+        )
         action = profile.action_request_improvement_plan()
         plan = self.Plan.browse(action["res_id"])
         self.assertEqual((plan.employee_id, plan.trigger), (self.emma, "own_request"))
-        self.assertEqual(plan.with_user(self.user_emma).read(["name"])[0]["id"], plan.id)
+        self.assertEqual(
+            plan.with_user(self.user_emma).read(["name"])[0]["id"], plan.id
+        )
         self.assertEqual(self._prepare_activity(plan).user_id, self.user_eric)
         again = profile.action_request_improvement_plan()
         self.assertEqual(again["res_id"], plan.id, "no second open request")
 
     def test_nobody_asks_for_a_plan_for_someone_else(self):
-        profile = self.env["hr.employee.public"].with_user(self.user_pia).browse(self.emma.id)
+        profile = (
+            self.env["hr.employee.public"].with_user(self.user_pia).browse(self.emma.id)
+        )
         with self.assertRaisesRegex(AccessError, "for yourself only"):
             profile.action_request_improvement_plan()
         self.assertFalse(self._plans())

@@ -9,7 +9,10 @@ class TrainlinkImprovementPlanSign(models.TransientModel):
 
     plan_id = fields.Many2one("trainlink.improvement.plan", required=True)
     role = fields.Selection(
-        [("employee", "Employee: I commit to the plan"), ("manager", "Manager: I commit my support")],
+        [
+            ("employee", "Employee: I commit to the plan"),
+            ("manager", "Manager: I commit my support"),
+        ],
         required=True,
         default="employee",
     )
