@@ -201,7 +201,8 @@ class TrainlinkImprovementGap(models.Model):
                 " vs department %(mean)s",
                 mean=format_figure(self.env, self.department_value, unit),
             )
-        elif self.department_count:
+        elif self.department_count > 1:
+            # With the employee alone there is nothing to compare with.
             text += _(" (department mean withheld: fewer than the minimum group size)")
         return text
 

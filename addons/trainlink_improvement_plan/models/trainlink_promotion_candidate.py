@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class TrainlinkPromotionCandidate(models.Model):
@@ -12,6 +12,7 @@ class TrainlinkPromotionCandidate(models.Model):
         "employee, their managers and HR).",
     )
 
+    @api.depends_context("uid")
     def _compute_improvement_met_count(self):
         met = dict(
             self.env["trainlink.performance.entry"]._read_group(

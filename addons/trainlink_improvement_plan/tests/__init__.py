@@ -5,3 +5,4 @@ from . import test_plan_evaluation
 from . import test_plan_triggers
 from . import test_plan_confidentiality
 from . import test_ui
+from . import test_plan_content
