@@ -33,12 +33,7 @@ def kpi_figure(env, employee, kpi, start, end):
     )
     if not values:
         return 0.0, 0.0, 0
-    if kpi.aggregation == "sum":
-        value = sum(values.mapped("value"))
-    elif kpi.aggregation == "last":
-        value = values[-1].value
-    else:
-        value = sum(values.mapped("value")) / len(values)
+    value = combine(kpi, values)
     covered = set()
     for period in {(v.period_start, v.period_end) for v in values}:
         covered.update(
@@ -47,6 +42,17 @@ def kpi_figure(env, employee, kpi, start, end):
         )
     coverage = len(covered) / ((end - start).days + 1)
     return value, coverage, len(values)
+
+
+def combine(kpi, values):
+    """One figure of KPI values (records or a list of them, in period order):
+    sum adds, last takes the latest, mean and rate average."""
+    figures = [v.value for v in values]
+    if kpi.aggregation == "sum":
+        return sum(figures)
+    if kpi.aggregation == "last":
+        return figures[-1]
+    return sum(figures) / len(figures)
 
 
 def is_better(direction, value, reference):

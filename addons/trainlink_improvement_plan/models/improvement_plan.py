@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .improvement_figures import format_figure, kpi_figure, period_label
+from .improvement_figures import combine, format_figure, period_label
 
 _logger = logging.getLogger(__name__)
 
@@ -1043,7 +1043,8 @@ class TrainlinkImprovementPlan(models.Model):
         series = {}
         for value in values:
             key = (value.employee_id, value.kpi_id, value.period_type)
-            series.setdefault(key, set()).add((value.period_start, value.period_end))
+            period = (value.period_start, value.period_end)
+            series.setdefault(key, {}).setdefault(period, []).append(value)
         plans = self.browse()
         for (employee, kpi, _period_type), periods in series.items():
             last = sorted(periods)[-3:]
@@ -1052,9 +1053,7 @@ class TrainlinkImprovementPlan(models.Model):
                 for earlier, later in zip(last, last[1:], strict=False)
             ):
                 continue
-            figures = [
-                kpi_figure(self.env, employee, kpi, *period)[0] for period in last
-            ]
+            figures = [combine(kpi, periods[period]) for period in last]
             minimum = employee.company_id.trainlink_pip_decline_min or 0.0
             if not all(
                 kpi._trainlink_declined(before, after, minimum)

@@ -153,3 +153,24 @@ class TestPlanContent(ImprovementCase):
             "a training officer outside HR learns nothing of plans",
         )
         self.assertTrue(entry)
+
+    def test_every_view_of_the_plans_opens_for_each_role(self):
+        action = self.env.ref("trainlink_improvement_plan.improvement_plan_action")
+        view_types = [(False, mode) for mode in action.view_mode.split(",")]
+        for user in (self.user_emma, self.user_eric, self.user_hanna):
+            with self.subTest(user=user.login):
+                views = self.Plan.with_user(user).get_views(
+                    [*view_types, (False, "search")]
+                )
+                self.assertEqual(
+                    set(views["views"]), {mode for _id, mode in view_types} | {"search"}
+                )
+        for xml_id in (
+            "trainlink_improvement_plan.improvement_action_action",
+            "trainlink_improvement_plan.improvement_resource_action",
+            "trainlink_improvement_plan.performance_entry_action",
+        ):
+            action = self.env.ref(xml_id)
+            self.env[action.res_model].with_user(self.user_emma).get_views(
+                [(False, mode) for mode in action.view_mode.split(",")]
+            )
