@@ -511,6 +511,50 @@ def test_pot_template_exists(addon):
     )
 
 
+def _python_messages(addon):
+    """(file, line, text) of every _("literal") of the add-on's Python code."""
+    for path in sorted(addon.rglob("*.py")):
+        if "tests" in path.relative_to(addon).parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_", "_lt")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                yield path, node.lineno, node.args[0].value
+
+
+def _unescape_po(text):
+    return re.sub(
+        r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text
+    )
+
+
+@for_each_addon
+def test_pot_holds_every_message_of_the_python_code(addon):
+    """Odoo's extractor silently stops at some constructs (an f-string as an
+    argument of _()): the strings after it stay English for everyone."""
+    pot = addon / "i18n" / f"{addon.name}.pot"
+    if not pot.is_file():
+        pytest.skip("no template: reported by test_pot_template_exists")
+    known = {_unescape_po(msgid.split("\x04", 1)[1]) for msgid in read_po(pot)}
+    missing = [
+        f"{rel(path)}:{line}: {text[:60]!r}"
+        for path, line, text in _python_messages(addon)
+        if text not in known
+    ]
+    assert not missing, (
+        f"{len(missing)} message(s) of the code missing from {rel(pot)} "
+        "(regenerate it with scripts/update_pot.sh; if they stay missing, "
+        "look for what stops the extractor before them):\n" + "\n".join(missing)
+    )
+
+
 @for_each_addon
 def test_zh_cn_translation_exists(addon):
     po = addon / "i18n" / "zh_CN.po"

@@ -20,6 +20,7 @@
         "views/improvement_plan_line_views.xml",
         "views/performance_entry_views.xml",
         "views/hr_employee_views.xml",
+        "views/trainlink_promotion_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/improvement_plan_report.xml",

@@ -1,0 +1,2 @@
+from . import test_award_scoring
+from . import test_award_views
