@@ -9,6 +9,7 @@ HR_GROUP = "hr.group_hr_user"
 # Satisfaction is rated 1 to 5: its mean in percent of 5.
 RATING_SCALE = 5.0
 DAYS_PER_YEAR = 365.0
+EVIDENCE_FIELDS = ("attendance_ids", "case_ids", "trainer_session_ids", "score_ids")
 
 
 class TrainlinkAwardCandidate(models.Model):
@@ -142,6 +143,9 @@ class TrainlinkAwardCandidate(models.Model):
         others = self._read_other_criteria(campaign)
         blocks = employees._trainlink_award_blocks(campaign)
         period_days = (end - start).days + 1
+        # The records each score rests on, written at the end relation by
+        # relation: a write per candidate would cost queries per candidate.
+        evidence = {name: [] for name in EVIDENCE_FIELDS}
         for candidate in self:
             employee = candidate.employee_id
             vals = candidate._training_values(
@@ -194,7 +198,16 @@ class TrainlinkAwardCandidate(models.Model):
                     "block_reason": "; ".join(reasons) or False,
                 }
             )
+            for name in EVIDENCE_FIELDS:
+                evidence[name].append((candidate, vals.pop(name)))
             candidate.sudo().write(vals)
+        candidates = self.sudo()
+        candidates.fetch(list(EVIDENCE_FIELDS))
+        for name, commands in evidence.items():
+            # What write() does for one record, for all of them at once.
+            candidates._fields[name].write_batch(
+                [(candidate.sudo(), command) for candidate, command in commands]
+            )
 
     def _training_values(self, campaign, attendances, cases, sessions, ratings, days):
         """The training part: hours against the job's standard (full points
