@@ -62,10 +62,14 @@ class TrainlinkAwardCandidate(models.Model):
     )
     department_id = fields.Many2one(related="employee_id.department_id", store=True)
     job_id = fields.Many2one(related="employee_id.job_id", store=True)
-    score = fields.Float(string="Award Score", readonly=True, aggregator="avg")
-    training_score = fields.Float(readonly=True, aggregator="avg")
-    performance_score = fields.Float(readonly=True, aggregator="avg")
-    other_score = fields.Float(string="Other Criteria Score", readonly=True)
+    score = fields.Float(
+        string="Award Score", readonly=True, aggregator="avg", default=0.0
+    )
+    training_score = fields.Float(readonly=True, aggregator="avg", default=0.0)
+    performance_score = fields.Float(readonly=True, aggregator="avg", default=0.0)
+    other_score = fields.Float(
+        string="Other Criteria Score", readonly=True, default=0.0
+    )
     hours = fields.Float(string="Training Hours", readonly=True)
     hours_standard = fields.Float(string="Standard Hours", readonly=True)
     hours_points = fields.Float(string="Hours Points (%)", readonly=True)
@@ -91,7 +95,11 @@ class TrainlinkAwardCandidate(models.Model):
     )
     rating_ids = fields.One2many("trainlink.award.rating", "candidate_id")
     progress = fields.Char(compute="_compute_progress", compute_sudo=True)
-    rank = fields.Integer(compute="_compute_rank")
+    rank = fields.Integer(
+        compute="_compute_rank",
+        groups="hr.group_hr_user",
+        help="Place in the campaign's ranking of the candidates who may win.",
+    )
     selected = fields.Boolean(
         string="Winner",
         help="Marked by the committee; the winners are confirmed on the campaign.",
@@ -107,11 +115,12 @@ class TrainlinkAwardCandidate(models.Model):
     ]
 
     def _compute_rank(self):
+        # Among all candidates of the campaign, not only those the reader sees.
         for campaign in self.campaign_id:
-            ranking = campaign._ranking()
-            position = {candidate: index + 1 for index, candidate in enumerate(ranking)}
+            ranking = campaign.sudo()._ranking()
+            position = {c.id: index + 1 for index, c in enumerate(ranking)}
             for candidate in self.filtered(lambda c, k=campaign: c.campaign_id == k):
-                candidate.rank = position.get(candidate, 0)
+                candidate.rank = position.get(candidate.id, 0)
 
     def write(self, vals):
         if "selected" in vals and not self.env.su:
