@@ -37,15 +37,39 @@ set -uo pipefail # no -e: failures are collected and summarised at the end
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV_DIR="$REPO_ROOT/.venv"
 ADDONS_DIR="$REPO_ROOT/addons"
-# Every add-on of the module set (a folder of addons/ with a manifest),
-# installed and tested together.
+# Every add-on of the module set (a folder of addons/ with a manifest). The
+# bridges to other Odoo apps (eLearning, Survey, Skills: an add-on depending
+# on a module outside the set other than base, web, mail and hr) are tested in
+# a database of their own with those apps, so that the other add-ons' tests
+# run without them, as most companies install them.
+ALL_ADDONS=()
 ADDONS=()
+BRIDGES=()
 for manifest in "$ADDONS_DIR"/*/__manifest__.py; do
-    [[ -f $manifest ]] && ADDONS+=("$(basename "$(dirname "$manifest")")")
+    [[ -f $manifest ]] || continue
+    ALL_ADDONS+=("$(basename "$(dirname "$manifest")")")
 done
-ADDONS_CSV="$(IFS=,; printf '%s' "${ADDONS[*]}")"
-TEST_TAGS="$(printf '/%s,' "${ADDONS[@]}")"
-TEST_TAGS="${TEST_TAGS%,}"
+for addon in "${ALL_ADDONS[@]}"; do
+    if python3 - "$ADDONS_DIR" "$addon" <<'PY'
+import ast, sys
+from pathlib import Path
+root, name = Path(sys.argv[1]), sys.argv[2]
+depends = ast.literal_eval((root / name / "__manifest__.py").read_text())["depends"]
+own = {p.parent.name for p in root.glob("*/__manifest__.py")}
+sys.exit(0 if set(depends) - own - {"base", "web", "mail", "hr"} else 1)
+PY
+    then
+        BRIDGES+=("$addon")
+    else
+        ADDONS+=("$addon")
+    fi
+done
+csv() { local IFS=,; printf '%s' "$*"; }
+tags() { local out="" addon; for addon in "$@"; do out+="${out:+,}/$addon"; done; printf '%s' "$out"; }
+ADDONS_CSV="$(csv "${ADDONS[@]}")"
+TEST_TAGS="$(tags "${ADDONS[@]}")"
+# The add-ons a run must leave installed (module_state checks them).
+EXPECTED_ADDONS=("${ADDONS[@]}")
 ODOO_RUN_TIMEOUT="${ODOO_RUN_TIMEOUT:-1800}"
 
 TOTAL_PASSED=0
@@ -397,7 +421,7 @@ show_odoo_failure() {
 # "installed" when every add-on is, else "name: state" of those that are not.
 module_state() {
     local names states
-    names="$(printf "'%s'," "${ADDONS[@]}")"
+    names="$(printf "'%s'," "${EXPECTED_ADDONS[@]}")"
     states="$(psql -d "$1" -XAtc "select name || ': ' || state from ir_module_module
         where name in (${names%,}) and state != 'installed'
         union all select name || ': absent' from unnest(array[${names%,}]) as name
@@ -436,15 +460,18 @@ check_odoo_run() {
     return $ok
 }
 
-# Pass 1: install with demo data and run the add-on's tests (at_install and
+# Pass 1: install with demo data and run the add-ons' tests (at_install and
 # post_install), then read the totals Odoo logs at the end.
+#   run_odoo_tests NAME INSTALL_CSV TEST_TAGS
 run_odoo_tests() {
-    section "Odoo tests: install $ADDONS_CSV with demo data, --test-tags $TEST_TAGS"
+    local name=$1 install=$2 test_tags=$3
+    section "Odoo tests: install $install with demo data, --test-tags $test_tags"
     local db logfile rc
+    IFS=, read -r -a EXPECTED_ADDONS <<<"$install"
     db="$(new_db_name demo)"
-    logfile="$WORK_DIR/odoo-tests.log"
-    run_odoo "$logfile" -d "$db" -i "$ADDONS_CSV" --without-demo= \
-        --test-enable --test-tags "$TEST_TAGS" --log-level=test
+    logfile="$WORK_DIR/odoo-tests-${name// /-}.log"
+    run_odoo "$logfile" -d "$db" -i "$install" --without-demo= \
+        --test-enable --test-tags "$test_tags" --log-level=test
     rc=$?
 
     # "odoo.tests.result: 1 failed, 0 error(s) of 42 tests when loading database 'db'"
@@ -477,41 +504,45 @@ run_odoo_tests() {
         fi
     fi
     dropdb --if-exists "$db"
-    record_suite "odoo tests (demo)" "$status" "$passed" "$failed" "$detail"
+    record_suite "$name" "$status" "$passed" "$failed" "$detail"
 }
 
 # Pass 2: the add-ons must also install cleanly without demo data (as in
-# production), with its Chinese translation loaded, and upgrade in place (-u),
-# all without warnings.
+# production), with their Chinese translation loaded, and upgrade in place
+# (-u), all without warnings: all of them together, then each alone (with
+# what it depends on).
+#   run_odoo_install_upgrade NAME INSTALL_CSV [upgrade]
 run_odoo_install_upgrade() {
-    section "Odoo: install $ADDONS_CSV without demo data, with zh_CN, then upgrade (-u)"
-    local db rc status=passed detail
+    local name=$1 install=$2 upgrade=${3:-}
+    section "Odoo: install $install without demo data, with zh_CN${upgrade:+, then upgrade (-u)}"
+    local db rc status=passed detail log="$WORK_DIR/odoo-install-${name// /-}"
+    IFS=, read -r -a EXPECTED_ADDONS <<<"$install"
     db="$(new_db_name nodemo)"
-    run_odoo "$WORK_DIR/odoo-install.log" -d "$db" -i "$ADDONS_CSV" \
+    run_odoo "$log.log" -d "$db" -i "$install" \
         --without-demo=all --load-language=zh_CN --log-level=info
     rc=$?
-    if check_odoo_run "$WORK_DIR/odoo-install.log" "$rc" "$db"; then
+    if check_odoo_run "$log.log" "$rc" "$db"; then
         detail="install clean"
     else
         status=FAILED
         detail="install had problems"
     fi
-    # Upgrade whenever the module got installed, even with warnings: a broken
+    # Upgrade whenever the modules got installed, even with warnings: a broken
     # upgrade is worth knowing about in the same run.
-    if [[ $(module_state "$db") == installed ]]; then
-        run_odoo "$WORK_DIR/odoo-upgrade.log" -d "$db" -u "$ADDONS_CSV" --log-level=info
+    if [[ -n $upgrade && $(module_state "$db") == installed ]]; then
+        run_odoo "$log-upgrade.log" -d "$db" -u "$install" --log-level=info
         rc=$?
-        if check_odoo_run "$WORK_DIR/odoo-upgrade.log" "$rc" "$db"; then
+        if check_odoo_run "$log-upgrade.log" "$rc" "$db"; then
             detail+=", upgrade clean"
         else
             status=FAILED
             detail+=", upgrade (-u) had problems"
         fi
-    else
+    elif [[ -n $upgrade ]]; then
         detail+=", upgrade not tried"
     fi
     dropdb --if-exists "$db"
-    record_suite "odoo install+upgrade" "$status" 0 0 "$detail"
+    record_suite "$name" "$status" 0 0 "$detail"
 }
 
 run_odoo_suites() {
@@ -571,8 +602,16 @@ run_odoo_suites() {
     fi
     say "addons path: $ODOO_FULL_ADDONS_PATH"
 
-    run_odoo_tests
-    run_odoo_install_upgrade
+    run_odoo_tests "odoo tests (demo)" "$ADDONS_CSV" "$TEST_TAGS"
+    if [[ ${#BRIDGES[@]} -gt 0 ]]; then
+        run_odoo_tests "odoo bridge tests (demo)" "$(csv "${ALL_ADDONS[@]}")" \
+            "$(tags "${BRIDGES[@]}")"
+    fi
+    run_odoo_install_upgrade "odoo install+upgrade (all)" "$(csv "${ALL_ADDONS[@]}")" upgrade
+    local addon
+    for addon in "${ALL_ADDONS[@]}"; do
+        run_odoo_install_upgrade "odoo install ($addon alone)" "$addon"
+    done
 }
 
 # ------------------------------------------- SQL servers (worker tests) --
