@@ -610,7 +610,7 @@ run_odoo_suites() {
     run_odoo_install_upgrade "odoo install+upgrade (all)" "$(csv "${ALL_ADDONS[@]}")" upgrade
     local addon
     for addon in "${ALL_ADDONS[@]}"; do
-        run_odoo_install_upgrade "odoo install ($addon alone)" "$addon"
+        run_odoo_install_upgrade "odoo install+upgrade ($addon alone)" "$addon" upgrade
     done
 }
 

@@ -19,6 +19,7 @@
         "views/award_record_views.xml",
         "views/hr_employee_views.xml",
         "views/trainlink_promotion_views.xml",
+        "views/trainlink_attendance_views.xml",
         "views/menus.xml",
         "report/award_committee_report.xml",
     ],

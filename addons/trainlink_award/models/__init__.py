@@ -4,3 +4,4 @@ from . import award_criterion
 from . import award_course_stat
 from . import hr_employee
 from . import trainlink_promotion_candidate
+from . import trainlink_attendance

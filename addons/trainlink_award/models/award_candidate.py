@@ -326,18 +326,24 @@ class TrainlinkAwardCandidate(models.Model):
                 ]
             )
         )
+        # Each attendee's rating of the trainer, else of the session.
         groups = (
             self.env["trainlink.attendance"]
             .sudo()
             ._read_group(
-                [("session_id", "in", sessions.ids), ("satisfaction", "!=", False)],
-                ["session_id", "satisfaction"],
+                [
+                    ("session_id", "in", sessions.ids),
+                    "|",
+                    ("trainer_rating", "!=", False),
+                    ("satisfaction", "!=", False),
+                ],
+                ["session_id", "trainer_rating", "satisfaction"],
                 ["__count"],
             )
         )
         totals = defaultdict(lambda: [0.0, 0])
-        for session, satisfaction, count in groups:
-            totals[session.id][0] += int(satisfaction) * count
+        for session, trainer_rating, satisfaction, count in groups:
+            totals[session.id][0] += int(trainer_rating or satisfaction) * count
             totals[session.id][1] += count
         ratings = {
             session_id: total / count / RATING_SCALE * 100.0

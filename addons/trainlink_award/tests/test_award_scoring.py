@@ -51,6 +51,16 @@ class TestAwardScoring(AwardCase):
         # One session of the two needed: half the points.
         self.assertAlmostEqual(self.pia_candidate.trainer_points, 50.0)
 
+    def test_the_rating_of_the_trainer_comes_before_the_session_satisfaction(self):
+        # The attendee who rated the second session 4 rates its trainer 5:
+        # both sessions 100 %.
+        attendance = self.emma_sessions[1].attendance_ids.filtered(
+            lambda a: a.satisfaction == "4"
+        )
+        attendance.trainer_rating = "5"
+        self.campaign.action_recompute()
+        self.assertAlmostEqual(self.emma_candidate.trainer_rating, 100.0)
+
     def test_a_trainer_rated_below_the_minimum_earns_nothing(self):
         self.campaign.trainer_min_rating = 96.0
         self.campaign.action_recompute()
