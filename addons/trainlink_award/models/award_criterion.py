@@ -39,6 +39,36 @@ class TrainlinkAwardCriterion(models.Model):
         default="manager",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        criteria = super().create(vals_list)
+        criteria._check_campaign_open()
+        return criteria
+
+    def write(self, vals):
+        self._check_campaign_open()
+        result = super().write(vals)
+        self._check_campaign_open()
+        return result
+
+    def unlink(self):
+        self._check_campaign_open()
+        return super().unlink()
+
+    def _check_campaign_open(self):
+        """The rules of a closed nomination no longer change."""
+        if self.env.su:
+            return
+        for criterion in self:
+            if criterion.campaign_id.state in ("frozen", "done"):
+                raise UserError(
+                    _(
+                        "%(campaign)s is closed for nomination: its rules and "
+                        "scores no longer change.",
+                        campaign=criterion.campaign_id.name,
+                    )
+                )
+
     @api.constrains("scale_max")
     def _check_scale(self):
         for criterion in self:

@@ -134,6 +134,8 @@ class TestAwardScoring(AwardCase):
             self.campaign.action_recompute()
         with self.assertRaisesRegex(UserError, "closed for nomination"):
             self.campaign.with_user(self.user_hanna).weight_training = 40.0
+        with self.assertRaisesRegex(UserError, "closed for nomination"):
+            self.nomination.with_user(self.user_hanna).weight = 10.0
 
     def test_the_committee_confirms_the_ranking_or_says_why_not(self):
         self.campaign.action_freeze()

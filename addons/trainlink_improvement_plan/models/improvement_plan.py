@@ -340,7 +340,11 @@ class TrainlinkImprovementPlan(models.Model):
                 raise UserError(
                     _("The employee of a plan changes only in its first stage.")
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if not self.env.su and "employee_id" in vals:
+            # Nor is a plan handed to someone the writer does not manage.
+            self._check_can_manage()
+        return result
 
     def unlink(self):
         if not self.env.su:

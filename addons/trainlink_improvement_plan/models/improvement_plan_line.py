@@ -51,6 +51,8 @@ class TrainlinkImprovementLineMixin(models.AbstractModel):
 
     def write(self, vals):
         if not self.env.su:
+            if "plan_id" in vals:
+                raise UserError(_("A part of an improvement plan stays in its plan."))
             self._check_may_change(set(vals))
         result = super().write(vals)
         if (

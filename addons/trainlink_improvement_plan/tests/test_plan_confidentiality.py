@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ImprovementCase
@@ -150,3 +150,13 @@ class TestPlanConfidentiality(ImprovementCase):
         self.assertEqual(
             self.emma.with_user(self.user_hanna).trainlink_improvement_plan_count, 1
         )
+
+    def test_a_plan_or_its_parts_are_not_moved_to_someone_else(self):
+        draft = self._new_plan()
+        with self.assertRaisesRegex(
+            AccessError, "Only HR officers and the managers of Otto"
+        ):
+            draft.with_user(self.user_eric).write({"employee_id": self.otto.id})
+        self.assertEqual(draft.employee_id, self.emma)
+        with self.assertRaisesRegex(UserError, "stays in its plan"):
+            self.plan.goal_ids.with_user(self.user_eric).write({"plan_id": draft.id})
