@@ -12,7 +12,6 @@ class TrainlinkAttendance(models.Model):
             ("4", "4 - Good"),
             ("5", "5 - Excellent"),
         ],
-        string="Trainer Rating",
         help="How the attendee rated the internal trainer. Award campaigns "
         "judge internal trainers on it, or on the session's satisfaction when "
         "the attendee gave no trainer rating.",
