@@ -59,6 +59,11 @@ class TrainlinkPromotionCandidate(models.Model):
     department_id = fields.Many2one(
         related="employee_id.department_id", store=True, index=True
     )
+    ready_notified = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The candidate and their manager were told, once, that every gate is met.",
+    )
     state = fields.Selection(
         [
             ("path", "On the Path"),
@@ -334,6 +339,37 @@ class TrainlinkPromotionCandidate(models.Model):
             sentence = _("%(sentence)s, %(part)s", sentence=sentence, part=part)
         return sentence
 
+    @api.model
+    def _cron_notify_ready(self):
+        """Tell each candidate who now meets every gate, and their manager,
+        once: a message on the candidacy and an activity inviting them to
+        apply for the review."""
+        candidates = self.sudo().search(
+            [("state", "=", "path"), ("ready_notified", "=", False)]
+        )
+        candidates.filtered("eligible")._notify_ready()
+
+    def _notify_ready(self):
+        for candidate in self.sudo():
+            employee = candidate.employee_id
+            users = employee.user_id | employee.parent_id.user_id
+            candidate.ready_notified = True
+            candidate.message_post(
+                body=_(
+                    "%(employee)s meets every gate of %(path)s: the promotion "
+                    "review can start.",
+                    employee=employee.name,
+                    path=candidate.path_id.name,
+                ),
+                partner_ids=users.partner_id.ids,
+            )
+            for user in users:
+                candidate.with_context(lang=user.lang).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Apply for the promotion review"),
+                    user_id=user.id,
+                )
+
     def _search_eligible(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Eligibility can only be searched as true or false."))
@@ -448,6 +484,7 @@ class TrainlinkPromotionCandidate(models.Model):
     _trainlink_guarded_fields = frozenset(
         {
             "state",
+            "ready_notified",
             "review_date",
             "review_training_score",
             "review_performance_score",

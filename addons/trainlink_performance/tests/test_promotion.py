@@ -157,6 +157,24 @@ class TestPromotionGates(PromotionCase):
         self.assertEqual(candidate.days_left, 0)
         self.assertFalse(candidate.next_course_id)
 
+    def test_a_candidate_who_meets_every_gate_is_told_once(self):
+        candidate = self._candidate()
+        self.Candidate._cron_notify_ready()
+        self.assertFalse(candidate.ready_notified, "not eligible yet: no notice")
+        self._make_emma_eligible()
+        self.Candidate._cron_notify_ready()
+        self.assertTrue(candidate.ready_notified)
+        self.assertEqual(
+            set(candidate.activity_ids.user_id), {self.user_emma, self.user_eric}
+        )
+        notice = candidate.message_ids.filtered(
+            lambda m: "meets every gate" in (m.body or "")
+        )
+        self.assertEqual(len(notice), 1)
+        self.assertIn(self.user_emma.partner_id, notice.partner_ids)
+        self.Candidate._cron_notify_ready()
+        self.assertEqual(len(candidate.activity_ids), 2, "told once")
+
     def test_search_by_eligibility(self):
         self._make_emma_eligible()
         emma = self._candidate()
