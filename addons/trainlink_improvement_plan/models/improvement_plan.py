@@ -42,6 +42,12 @@ DECISIONS = [
     ("adjusted", "Adjusted"),
     ("escalated", "Escalated to HR"),
 ]
+# Both signatures cleared: the plan is signed again before it runs.
+NO_SIGNATURES = {
+    f"{role}_{field}": False
+    for role in ("employee", "manager")
+    for field in ("signature", "signed_name", "signed_by_id", "signed_on")
+}
 PREPARE_ACTIVITY = "trainlink_improvement_plan.mail_activity_type_pip_prepare"
 CHECKIN_ACTIVITY = "trainlink_improvement_plan.mail_activity_type_pip_checkin"
 ESCALATION_ACTIVITY = "trainlink_improvement_plan.mail_activity_type_pip_escalation"
@@ -619,14 +625,7 @@ class TrainlinkImprovementPlan(models.Model):
                 continue
             plan.write(
                 {
-                    "employee_signature": False,
-                    "employee_signed_name": False,
-                    "employee_signed_by_id": False,
-                    "employee_signed_on": False,
-                    "manager_signature": False,
-                    "manager_signed_name": False,
-                    "manager_signed_by_id": False,
-                    "manager_signed_on": False,
+                    **NO_SIGNATURES,
                     "stage": "review"
                     if plan.stage in ("follow_up", "review")
                     else plan.stage,
@@ -820,14 +819,7 @@ class TrainlinkImprovementPlan(models.Model):
                     "decision": "adjusted",
                     "outcome": False,
                     "early_close_reason": False,
-                    "employee_signature": False,
-                    "employee_signed_name": False,
-                    "employee_signed_by_id": False,
-                    "employee_signed_on": False,
-                    "manager_signature": False,
-                    "manager_signed_name": False,
-                    "manager_signed_by_id": False,
-                    "manager_signed_on": False,
+                    **NO_SIGNATURES,
                 }
             )
         return True
