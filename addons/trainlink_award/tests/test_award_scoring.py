@@ -284,3 +284,42 @@ class TestAwardVisibility(AwardCase):
         self.assertFalse(
             self.env["trainlink.award.rating"].with_user(self.user_emma).search([])
         )
+
+    def test_only_hr_runs_campaigns_and_writes_awards(self):
+        """Plain ORM calls on campaigns and awards, role by role."""
+        self.campaign.action_freeze()
+        self._candidate(self.emma).selected = True
+        self.campaign.action_confirm_winners()
+        award = self.env["trainlink.award.record"].search(
+            [("campaign_id", "=", self.campaign.id)]
+        )
+        Campaign = self.env["trainlink.award.campaign"]
+        values = {
+            "name": "Q4 Star",
+            "date_start": "2026-10-01",
+            "date_end": "2026-12-31",
+            "weight_performance": 70.0,
+        }
+        draft = Campaign.with_user(self.user_hanna).create(values)
+        others = {
+            "employee": self.user_emma,
+            "peer": self.user_pia,
+            "manager": self.user_eric,
+            "sync user": self.user_sync,
+        }
+        for role, user in others.items():
+            with self.subTest(role=role):
+                with self.assertRaises(AccessError):
+                    Campaign.with_user(user).create(values)
+                with self.assertRaises(AccessError):
+                    draft.with_user(user).write({"name": "Renamed"})
+                with self.assertRaises(AccessError):
+                    draft.with_user(user).unlink()
+                with self.assertRaises(AccessError):
+                    award.with_user(user).write({"score": 100.0})
+                with self.assertRaises(AccessError):
+                    award.with_user(user).unlink()
+        self.assertEqual(draft.name, "Q4 Star")
+        self.assertAlmostEqual(award.score, 69.5)
+        draft.with_user(self.user_hanna).unlink()
+        self.assertFalse(draft.exists())

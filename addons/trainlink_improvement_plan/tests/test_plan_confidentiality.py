@@ -160,3 +160,20 @@ class TestPlanConfidentiality(ImprovementCase):
         self.assertEqual(draft.employee_id, self.emma)
         with self.assertRaisesRegex(UserError, "stays in its plan"):
             self.plan.goal_ids.with_user(self.user_eric).write({"plan_id": draft.id})
+
+    def test_outsiders_cannot_add_or_delete_parts_of_a_plan(self):
+        """Plain create and unlink of every part, role by role."""
+        for role, user in self.outsiders.items():
+            with self.subTest(role=role):
+                with self.assertRaises(AccessError):
+                    self.env["trainlink.improvement.goal"].with_user(user).create(
+                        self._goal_values(self.plan)
+                    )
+                with self.assertRaises(AccessError):
+                    self.env["trainlink.improvement.cause"].with_user(user).create(
+                        {"plan_id": self.plan.id, "category": "skill", "why": "X"}
+                    )
+                for records in self._records().values():
+                    with self.assertRaises(AccessError):
+                        records.with_user(user).unlink()
+        self.assertTrue(self.plan.goal_ids and self.plan.cause_ids)
