@@ -1,0 +1,1 @@
+from . import trainlink_proposal_dismiss
