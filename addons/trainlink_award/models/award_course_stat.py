@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from odoo.addons.trainlink_performance.models.trainlink_stats import course_share_query
 
 
 class TrainlinkAwardCourseStat(models.Model):
@@ -30,43 +33,27 @@ class TrainlinkAwardCourseStat(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
-                WITH trained AS (
-                    SELECT DISTINCT a.course_id, a.employee_id, e.company_id
-                    FROM trainlink_attendance a
-                    JOIN hr_employee e ON e.id = a.employee_id
-                    WHERE a.state = 'completed' AND e.active
-                ), winners AS (
-                    SELECT DISTINCT r.employee_id, e.company_id
-                    FROM trainlink_award_record r
-                    JOIN hr_employee e ON e.id = r.employee_id
-                ), totals AS (
-                    SELECT e.company_id,
-                           COUNT(*) AS employees,
-                           COUNT(w.employee_id) AS winners
-                    FROM hr_employee e
-                    LEFT JOIN winners w ON w.employee_id = e.id
-                    WHERE e.active
-                    GROUP BY e.company_id
-                )
-                SELECT row_number() OVER () AS id,
-                       t.course_id,
-                       t.company_id,
-                       COUNT(w.employee_id) AS winner_count,
-                       100.0 * COUNT(w.employee_id) / NULLIF(MAX(s.winners), 0)
-                           AS winner_share,
-                       100.0 * COUNT(*) / NULLIF(MAX(s.employees), 0)
-                           AS employee_share,
-                       (COUNT(w.employee_id)::float / NULLIF(MAX(s.winners), 0))
-                       / NULLIF(COUNT(*)::float / NULLIF(MAX(s.employees), 0), 0)
-                           AS lift
-                FROM trained t
-                JOIN totals s ON s.company_id = t.company_id
-                LEFT JOIN winners w ON w.employee_id = t.employee_id
-                GROUP BY t.course_id, t.company_id
-                HAVING MAX(s.winners) > 0
-            )
+        query = course_share_query(
+            SQL(
+                """
+            SELECT DISTINCT r.employee_id
+            FROM trainlink_award_record r
             """
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            CREATE VIEW %s AS (
+                SELECT id, course_id, company_id,
+                       group_trained AS winner_count,
+                       group_share AS winner_share,
+                       employee_share,
+                       ratio AS lift
+                FROM (%s) shares
+            )
+            """,
+                SQL.identifier(self._table),
+                query,
+            )
         )
