@@ -1,0 +1,4 @@
+from . import test_course_effect
+from . import test_menus
+from . import test_program_indicator
+from . import test_ui
