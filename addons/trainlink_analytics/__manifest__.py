@@ -20,6 +20,7 @@
         "views/department_report_views.xml",
         "views/promotion_course_report_views.xml",
         "views/program_indicator_views.xml",
+        "views/trainlink_promotion_candidate_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

@@ -5,3 +5,4 @@ from . import training_report
 from . import department_report
 from . import promotion_course_report
 from . import program_indicator
+from . import trainlink_promotion_candidate

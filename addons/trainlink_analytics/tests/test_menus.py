@@ -7,7 +7,11 @@ OFFICER_REPORTS = (
     "trainlink_program_indicator_menu",
     "trainlink_promotion_course_report_menu",
 )
-MANAGER_REPORTS = ("trainlink_training_report_menu", "trainlink_department_report_menu")
+MANAGER_REPORTS = (
+    "trainlink_training_report_menu",
+    "trainlink_department_report_menu",
+    "trainlink_promotion_gates_menu",
+)
 
 
 @tagged("post_install", "-at_install")
