@@ -356,6 +356,9 @@ class Runner:
 
     def _sync_source(self, config, kpis, report: SourceReport) -> None:
         source = self.source_factory(config, self.erp)
+        if hasattr(source, "read_stream"):
+            self._sync_source_stream(source, config, kpis, report)
+            return
         batch = source.read(report.start, report.end)
         report.rejected.extend(batch.rejected)
         records = self._in_window(batch.records, report.start, report.end)
@@ -378,6 +381,32 @@ class Runner:
         self.state.save()
         report.cursor = cursor
 
+    def _sync_source_stream(self, source, config, kpis, report) -> None:
+        """`_sync_source` for a source read in chunks (`read_stream`): each
+        chunk is matched and aggregated as soon as it is read, so memory
+        holds one chunk and the partial values, not the records. Same rows,
+        rejections (in the same order) and cursor as reading it whole."""
+        matches: dict[str, int | str] = {}  # shared by a second reading
+
+        def new_sink():
+            return _ValueSink(self, source, kpis, config.period, report, matches)
+
+        sink, summary = source.read_stream(report.start, report.end, new_sink)
+        report.rejected.extend(summary.rejected)
+        report.records = sink.records + len(summary.rejected)
+        if not sink.records:
+            log_event(log, logging.INFO, "source_empty", source=config.name)
+            return
+        report.rejected.extend(_by_row(sink.unmatched))
+        report.rejected.extend(_by_row(sink.unknown))
+        rows = sink.aggregator.rows()
+        if rows:
+            self._upsert(self.erp.upsert_kpi_values, rows, report)
+        cursor = max(filter(None, [report.cursor, sink.last_read]))
+        self.state.set_cursor(config.name, cursor)
+        self.state.save()
+        report.cursor = cursor
+
     @staticmethod
     def _in_window(records: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
         """The records dated inside [start, end]: one dated earlier would be
@@ -389,30 +418,44 @@ class Runner:
 
     def _match_employees(self, source: Source, records, report) -> pd.DataFrame:
         """The records with the matched employee_id; the others rejected."""
+        result, rejected = self._match(source, records, report.name, {})
+        report.rejected.extend(rejected)
+        return result
+
+    def _match(
+        self, source: Source, records, name: str, matches: dict
+    ) -> tuple[pd.DataFrame, list[Rejection]]:
+        """The records with the matched employee_id, and a rejection for
+        each of the others. The ERP is asked only for keys not in `matches`
+        yet (what earlier chunks of the source already matched), which this
+        fills in."""
         keys = records["employee_key"].astype(str)
         key_type = getattr(source, "employee_key_type", "barcode")
-        matches = self.erp.match_employees(key_type, list(dict.fromkeys(keys)))
+        new = [key for key in dict.fromkeys(keys) if key not in matches]
+        if new:
+            matches.update(self.erp.match_employees(key_type, new))
         found = keys.map(lambda key: matches.get(key))
-        matched = found.map(lambda value: isinstance(value, int))
-        unmatched = records[~matched.astype(bool)]
-        for record_id, key, raw in zip(
-            unmatched["record_id"],
-            keys[~matched],
-            unmatched.drop(columns="source", errors="ignore").to_dict("records"),
-            strict=True,
-        ):
-            report.rejected.append(
-                Rejection(
-                    report.name,
-                    None if pd.isna(record_id) else str(record_id),
-                    f"employee {key_type} {key!r}: "
-                    f"{matches.get(key) or 'no employee matches'}",
-                    raw=raw,
-                )
+        matched = found.map(lambda value: isinstance(value, int)).astype(bool)
+        unmatched = records[~matched]
+        raws = unmatched.drop(columns=["source", "row"], errors="ignore")
+        rejected = [
+            Rejection(
+                name,
+                None if pd.isna(record_id) else str(record_id),
+                f"employee {key_type} {key!r}: "
+                f"{matches.get(key) or 'no employee matches'}",
+                raw=raw,
             )
-        result = records[matched.astype(bool)].copy()
-        result["employee_id"] = found[matched.astype(bool)].astype("int64")
-        return result
+            for record_id, key, raw in zip(
+                unmatched["record_id"],
+                keys[~matched],
+                raws.to_dict("records"),
+                strict=True,
+            )
+        ]
+        result = records[matched].copy()
+        result["employee_id"] = found[matched].astype("int64")
+        return result, rejected
 
     # ---------------------------------------------------- contributions --
 
@@ -598,6 +641,48 @@ class Runner:
             error=report.error,
             seconds=round((report.finished - report.started).total_seconds(), 2),
         )
+
+
+class _ValueSink:
+    """One source's records, chunk by chunk (a RecordSink): kept inside the
+    run's window, matched (the ERP asked only for new keys) and aggregated
+    into partial KPI values. Rejections are kept with their row, to be
+    reported in the order of the rows."""
+
+    def __init__(self, runner, source, kpis, period, report, matches):
+        self.runner = runner
+        self.source = source
+        self.report = report
+        self.matches = matches
+        self.aggregator = transform.KpiAggregator(kpis, period)
+        self.records = 0  # good records inside the window
+        self.last_read: date | None = None
+        self.unmatched: list[tuple[int, Rejection]] = []
+        self.unknown: list[tuple[int, Rejection]] = []
+
+    def add(self, records: pd.DataFrame) -> None:
+        records = Runner._in_window(records, self.report.start, self.report.end)
+        if records.empty:
+            return
+        self.records += len(records)
+        last = max(records["date"])
+        self.last_read = max(filter(None, [self.last_read, last]))
+        unmatched_rows = records["row"]
+        matched, rejected = self.runner._match(
+            self.source, records, self.report.name, self.matches
+        )
+        unmatched_rows = unmatched_rows[~unmatched_rows.isin(matched["row"])]
+        self.unmatched.extend(zip(unmatched_rows.tolist(), rejected, strict=True))
+        if matched.empty:
+            return
+        unknown = self.aggregator.add(matched)
+        codes = matched["kpi_code"].astype("string").str.strip().str.upper()
+        unknown_rows = matched["row"][~codes.isin(list(self.aggregator.kpis))]
+        self.unknown.extend(zip(unknown_rows.tolist(), unknown, strict=True))
+
+
+def _by_row(rejections: list[tuple[int, Rejection]]) -> list[Rejection]:
+    return [rejection for _row, rejection in sorted(rejections, key=lambda p: p[0])]
 
 
 def run_once(

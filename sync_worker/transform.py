@@ -14,6 +14,7 @@ import math
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from sync_worker.sources.base import Rejection
@@ -102,35 +103,132 @@ def kpi_value_rows(
     so that a re-run picks the same one) or rate (the mean). The external key
     f"{kpi_code}/{employee_id}/{period_start}/{period}" is the same on every
     run for the same period, so re-sending updates instead of duplicating.
+
+    The whole frame is one chunk of a `KpiAggregator`, which a source read
+    in chunks feeds chunk by chunk instead.
     """
-    frequency = _frequency(period)
-    codes = records["kpi_code"].astype("string").str.strip().str.upper()
-    known = codes.isin(list(kpis))
-    rejections = _unknown_kpi_rejections(records[~known])
-    records = records[known].assign(kpi_code=codes[known])
-    if records.empty:
-        return [], rejections
-    records = records.assign(
-        period=pd.to_datetime(records["date"]).dt.to_period(frequency)
-    )
-    values = _aggregate(records, kpis)
-    rows = values.assign(
-        employee_id=values["employee_id"].astype("int64"),
-        period_type=period,
-        period_start=_first_days(values["period"]),
-        period_end=_last_days(values["period"]),
-        value=values["value"].astype("float64").round(DECIMALS),
-    )
-    rows["external_key"] = rows["kpi_code"].str.cat(
-        [rows["employee_id"].astype(str), rows["period_start"], rows["period_type"]],
-        sep="/",
-    )
-    rows = rows.sort_values(["source", "kpi_code", "employee_id", "period_start"])
-    return rows[VALUE_ROW_FIELDS].to_dict("records"), rejections
+    aggregator = KpiAggregator(kpis, period)
+    rejections = aggregator.add(records)
+    return aggregator.rows(), rejections
+
+
+class KpiAggregator:
+    """KPI values aggregated chunk by chunk, as a source is read: each chunk
+    of matched records (the columns of `kpi_value_rows`) becomes partial
+    figures per (source, employee, KPI, period), its records are dropped,
+    and `rows()` combines the partials into the rows `kpi_value_rows` gives
+    for the whole frame. Memory holds one chunk plus one partial row per
+    group, however many chunks come.
+
+    Partials: the sum and the count of the values (sum, mean, rate), and for
+    a `last` KPI the latest record (date, record id, then its position among
+    every record added, as a stable sort of the whole frame would order them)
+    with its value. A `row` column, when present, is that position (a source
+    read in chunks numbers its rows); otherwise records are numbered in the
+    order they are added.
+    """
+
+    # Partials are combined every so many chunks, so that they stay about
+    # one partial row per group whatever the length of the source (combining
+    # many at once costs a peak of its own).
+    COMBINE_EVERY = 2
+
+    def __init__(self, kpis: dict[str, KpiInfo], period: str):
+        self.kpis = kpis
+        self.period = period
+        self.frequency = _frequency(period)
+        self._how: dict[str, str] | None = None  # checked once a KPI is seen
+        self._added = 0  # records numbered so far, without a `row` column
+        self._totals: list[pd.DataFrame] = []
+        self._lasts: list[pd.DataFrame] = []
+
+    def add(self, records: pd.DataFrame) -> list[Rejection]:
+        """Aggregate one chunk; returns its records of an unknown KPI."""
+        if "row" in records:
+            seq = records["row"].to_numpy(dtype="int64")
+        else:
+            seq = np.arange(self._added, self._added + len(records), dtype="int64")
+            self._added += len(records)
+        codes = records["kpi_code"].astype("string").str.strip().str.upper()
+        known = codes.isin(list(self.kpis)).to_numpy(dtype=bool)
+        rejections = _unknown_kpi_rejections(records[~known])
+        if not known.any():
+            return rejections
+        if self._how is None:
+            self._how = {code: _aggregation(kpi) for code, kpi in self.kpis.items()}
+        dates = pd.DatetimeIndex(pd.to_datetime(records["date"].to_numpy()[known]))
+        chunk = pd.DataFrame(
+            {
+                "source": records["source"].to_numpy()[known],
+                "employee_id": records["employee_id"].to_numpy()[known],
+                "kpi_code": codes.to_numpy()[known],
+                "period": dates.to_period(self.frequency),
+                "date": dates,
+                "record_id": records["record_id"].to_numpy()[known],
+                "seq": seq[known],
+                "value": records["value"].to_numpy()[known].astype("float64"),
+            }
+        )
+        grouped = chunk.groupby(VALUE_KEYS, sort=False)["value"]
+        self._totals.append(
+            pd.DataFrame({"total": grouped.sum(), "count": grouped.count()})
+        )
+        last = chunk[chunk["kpi_code"].map(self._how).eq("last").to_numpy()]
+        if not last.empty:
+            self._lasts.append(_latest(last.dropna(subset=["value"])))
+        if len(self._totals) >= self.COMBINE_EVERY:
+            self._combine()
+        return rejections
+
+    def _combine(self) -> None:
+        """The partials so far as one partial."""
+        totals = pd.concat(self._totals).groupby(level=VALUE_KEYS, sort=False).sum()
+        self._totals = [totals]
+        if self._lasts:
+            self._lasts = [_latest(pd.concat(self._lasts))]
+
+    def rows(self) -> list[dict]:
+        """The rows of every record added, as `kpi_value_rows` makes them."""
+        if not self._totals:
+            return []
+        self._combine()
+        values = self._totals[0]
+        means = values["total"] / values["count"]
+        how = values.index.get_level_values("kpi_code").map(self._how)
+        value = values["total"].where(how == "sum", means)
+        if self._lasts:
+            latest = self._lasts[0].set_index(VALUE_KEYS)["value"]
+            value = value.where(how != "last", latest.reindex(values.index))
+        else:
+            value = value.where(how != "last")
+        values = value.rename("value").reset_index()
+        rows = values.assign(
+            employee_id=values["employee_id"].astype("int64"),
+            period_type=self.period,
+            period_start=_first_days(values["period"]),
+            period_end=_last_days(values["period"]),
+            value=values["value"].astype("float64").round(DECIMALS),
+        )
+        rows["external_key"] = rows["kpi_code"].str.cat(
+            [
+                rows["employee_id"].astype(str),
+                rows["period_start"],
+                rows["period_type"],
+            ],
+            sep="/",
+        )
+        rows = rows.sort_values(["source", "kpi_code", "employee_id", "period_start"])
+        return rows[VALUE_ROW_FIELDS].to_dict("records")
+
+
+def _latest(records: pd.DataFrame) -> pd.DataFrame:
+    """Per VALUE_KEYS, the latest record: date, then record id, then seq."""
+    ordered = records.sort_values(["date", "record_id", "seq"], kind="stable")
+    return ordered.drop_duplicates(VALUE_KEYS, keep="last")
 
 
 def _unknown_kpi_rejections(records: pd.DataFrame) -> list[Rejection]:
-    raws = records.drop(columns="source").to_dict("records")
+    raws = records.drop(columns=["source", "row"], errors="ignore").to_dict("records")
     return [
         Rejection(
             source=source,
@@ -146,17 +244,6 @@ def _unknown_kpi_rejections(records: pd.DataFrame) -> list[Rejection]:
             strict=True,
         )
     ]
-
-
-def _aggregate(records: pd.DataFrame, kpis: dict[str, KpiInfo]) -> pd.DataFrame:
-    """One value per VALUE_KEYS, each group combined as its KPI says."""
-    how_by_code = {code: _aggregation(kpi) for code, kpi in kpis.items()}
-    ordered = records.sort_values(["date", "record_id"], kind="stable")
-    parts = [
-        group.groupby(VALUE_KEYS)["value"].agg(how)
-        for how, group in ordered.groupby(ordered["kpi_code"].map(how_by_code))
-    ]
-    return pd.concat(parts).reset_index()
 
 
 def _aggregation(kpi: KpiInfo) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -216,13 +217,16 @@ def check_rows(
     }
     records = pd.DataFrame(
         {
-            "source": config.name,
+            # Few distinct sources, people and KPIs: stored once each, not
+            # once a row.
+            "source": pd.Categorical.from_codes(
+                np.zeros(int(good.sum()), dtype="int8"), [config.name]
+            ),
             "record_id": record_ids[good],
-            # Few distinct people: stored once each, not once a row.
             "employee_key": keys[good].astype("category"),
             "date": dates[good],
-            "value": values[good].astype(float),
-            "kpi_code": kpi_codes[good],
+            "value": values[good].astype("float64"),
+            "kpi_code": kpi_codes[good].astype("category"),
             "row": frame.index[good] + offset,
         },
         columns=[*RECORD_COLUMNS, "row"],
@@ -258,6 +262,119 @@ def finish_batch(
         records=kept[RECORD_COLUMNS].reset_index(drop=True),
         rejected=_in_order(rejected),
     )
+
+
+class RecordSink(Protocol):
+    """What a source read in chunks hands each chunk's good records to."""
+
+    def add(self, records: pd.DataFrame) -> None:
+        """One chunk: RECORD_COLUMNS plus `row`, its position among every
+        row read (the order a stable sort of the whole source keeps)."""
+        ...
+
+
+@dataclass
+class StreamSummary:
+    """What `stream_records` read besides the records its sink got."""
+
+    rows: int = 0  # rows read, good and bad
+    records: int = 0  # good records handed to the sink (duplicates left out)
+    rejected: list[Rejection] = field(default_factory=list)  # in row order
+    passes: int = 1  # 2 when some record id appeared twice
+
+
+def stream_records(
+    config: SourceConfig,
+    read_chunks: Callable[[], Iterable[tuple[pd.DataFrame, Sequence[str]]]],
+    start: date,
+    end: date,
+    new_sink: Callable[[], RecordSink],
+) -> tuple[RecordSink, StreamSummary]:
+    """Check the source's rows chunk after chunk (`read_chunks()`: each
+    chunk with the locations of its rows) and hand each chunk's good records
+    to a sink that aggregates them: memory holds one chunk, the rejections
+    and an 8-byte hash of each good record's id, never the records.
+
+    The result is the batch `finish_batch` makes, given to the sink chunk by
+    chunk: a record whose id appears again later is left out, and reported
+    as replaced by the later one. Duplicates can only be told once the
+    whole source is read; when two good records share a hash, the source is
+    read a second time into a new sink, with the records of those hashes
+    held back, compared by their actual ids, and the last of each id handed
+    to the sink at the end (it orders records by `row`, not by arrival).
+    """
+    sink, summary, hashes = _stream_pass(
+        config, read_chunks, start, end, new_sink(), None
+    )
+    candidates = _repeated(hashes)
+    del hashes
+    if not len(candidates):
+        return sink, summary
+    sink, summary, _hashes = _stream_pass(
+        config, read_chunks, start, end, new_sink(), candidates
+    )
+    summary.passes = 2
+    return sink, summary
+
+
+def _stream_pass(config, read_chunks, start, end, sink, hold):
+    """One reading of the source into `sink`; the records whose id hash is
+    in `hold` are kept aside, then deduplicated and handed over last."""
+    summary = StreamSummary()
+    rejected: dict[int, Rejection] = {}
+    hashes: list[np.ndarray] = []
+    held: list[pd.DataFrame] = []
+    for frame, where in read_chunks():
+        offset = summary.rows
+        checked = check_rows(config, frame, where, start, end, offset)
+        summary.rows += len(frame)
+        rejected.update(checked.rejected)
+        records = checked.records
+        if records.empty:
+            continue
+        hashed = pd.util.hash_array(records["record_id"].to_numpy(dtype=object))
+        if hold is None:
+            hashes.append(hashed)
+        else:
+            aside = np.isin(hashed, hold)
+            if aside.any():
+                held.append(
+                    records[aside].assign(
+                        where=[where[row - offset] for row in records["row"][aside]]
+                    )
+                )
+                records = records[~aside]
+        summary.records += len(records)
+        if not records.empty:
+            sink.add(records)
+    if held:
+        aside = pd.concat(held, ignore_index=True)
+        by_row = aside.set_index("row")
+        later = _later_duplicates(by_row["record_id"])
+        for row, replaced_by in later.items():
+            rejected[row] = Rejection(
+                config.name,
+                by_row.at[row, "record_id"],
+                f"{by_row.at[row, 'where']}: duplicate record id, replaced by "
+                f"{by_row.at[replaced_by, 'where']}",
+            )
+        kept = aside[~aside["row"].isin(list(later))].drop(columns="where")
+        summary.records += len(kept)
+        if not kept.empty:
+            sink.add(kept.reset_index(drop=True))
+    summary.rejected = _in_order(rejected)
+    return sink, summary, hashes
+
+
+def _repeated(hashes: list[np.ndarray]) -> np.ndarray:
+    """The hash values that occur more than once (`hashes` is emptied: one
+    copy of them at a time, sorted in place)."""
+    if not hashes:
+        return np.array([], dtype="uint64")
+    values = np.concatenate(hashes)
+    hashes.clear()
+    values.sort()
+    return np.unique(values[1:][values[1:] == values[:-1]])
 
 
 def _convert(column: pd.Series, convert) -> tuple[pd.Series, pd.Series]:

@@ -23,7 +23,7 @@ import glob
 import logging
 import os
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,12 +33,15 @@ import numpy as np
 import pandas as pd
 
 from .base import (
+    RecordSink,
     SourceBatch,
     SourceError,
+    StreamSummary,
     check_columns,
     check_rows,
     empty_records,
     finish_batch,
+    stream_records,
 )
 
 if TYPE_CHECKING:
@@ -94,7 +97,8 @@ class FileSource:
 
     def read(self, start: date, end: date) -> SourceBatch:
         """Every file in chunks of CHUNK_ROWS rows, checked one chunk at a
-        time: memory holds the good records, not the files."""
+        time: memory holds the good records, not the files. The runner reads
+        through `read_stream` instead, which holds no records at all."""
         checked, locations, files, rows = [], Locations(), 0, 0
         for path in self.files():
             files += 1
@@ -116,6 +120,32 @@ class FileSource:
             len(batch.rejected),
         )
         return batch
+
+    def read_stream(
+        self, start: date, end: date, new_sink: Callable[[], RecordSink]
+    ) -> tuple[RecordSink, StreamSummary]:
+        """Every file in chunks of CHUNK_ROWS rows, each chunk's good records
+        handed to a sink as soon as it is checked (see `stream_records`):
+        memory holds one chunk, whatever the size of the files. The sink
+        gets what `read` would return, chunk by chunk."""
+        files = self.files()
+
+        def chunks():
+            for path in files:
+                yield from self._read_chunks(path)
+
+        sink, summary = stream_records(self.config, chunks, start, end, new_sink)
+        if files:
+            _logger.info(
+                "source=%s files=%d rows=%d records=%d rejected=%d passes=%d",
+                self.name,
+                len(files),
+                summary.rows,
+                summary.records,
+                len(summary.rejected),
+                summary.passes,
+            )
+        return sink, summary
 
     def _read_chunks(self, path: Path):
         """The file's non-blank rows in chunks, each with where its rows are
