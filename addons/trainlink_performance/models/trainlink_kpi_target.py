@@ -591,17 +591,7 @@ class TrainlinkKpiTarget(models.Model):
         values = self.env["trainlink.kpi.value"].sudo().search(self._kpi_value_domain())
         if not values:
             return 0.0, False
-        aggregation = self.kpi_id.aggregation
-        if aggregation == "sum":
-            return sum(values.mapped("value")), True
-        if aggregation == "last":
-            latest = {}
-            for value in values.sorted(lambda v: (v.period_end, v.period_start, v.id)):
-                latest[value.employee_id.id] = value.value
-            figures = list(latest.values())
-        else:
-            figures = values.mapped("value")
-        return sum(figures) / len(figures), True
+        return values._combine(self.kpi_id.aggregation), True
 
     def _manager_users(self):
         """Users who manage the holder of this target: the employee's manager

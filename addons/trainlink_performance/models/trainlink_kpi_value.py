@@ -137,6 +137,21 @@ class TrainlinkKpiValue(models.Model):
             result.append(tuple(values))
         return result
 
+    def _combine(self, aggregation):
+        """These values combined by a KPI's aggregation: sum adds them, mean
+        and rate average them, last takes each employee's latest (averaged over
+        employees, as a cascaded last-value target is the same for each)."""
+        if aggregation == "sum":
+            return sum(self.mapped("value"))
+        if aggregation == "last":
+            latest = {}
+            for value in self.sorted(lambda v: (v.period_end, v.period_start, v.id)):
+                latest[value.employee_id.id] = value.value
+            figures = list(latest.values())
+        else:
+            figures = self.mapped("value")
+        return sum(figures) / len(figures)
+
     def init(self):
         # Lists, pivots and the worker's window reads filter on these together.
         tools.create_index(

@@ -1,8 +1,11 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .trainlink_assessment_cycle import PERIOD_TYPES, period_end
 from .trainlink_contribution import VERDICTS
+from .trainlink_kpi_target import AGREED_STATES, compute_achievement
 
 # Points a contribution rating gives to the training part of the score.
 RATING_POINTS = {"excellent": 100.0, "good": 85.0, "fair": 70.0, "insufficient": 40.0}
@@ -154,17 +157,21 @@ class TrainlinkPerformanceScore(models.Model):
         """Compute the scores from the records (anyone who may edit them: the
         result depends on the data only)."""
         self.check_access("write")
-        for score in self:
-            if score.state == "confirmed":
-                raise UserError(
-                    _(
-                        "%(employee)s: a confirmed score is not recomputed.",
-                        employee=score.employee_id.name,
-                    )
+        confirmed = self.filtered(lambda s: s.state == "confirmed")
+        if confirmed:
+            raise UserError(
+                _(
+                    "%(employee)s: a confirmed score is not recomputed.",
+                    employee=confirmed[0].employee_id.name,
                 )
-            score.sudo().write(score._score_values())
-        for score in self.filtered(lambda s: s.period_type == "year"):
-            score.sudo().annual_score = score._annual_from_cycle()
+            )
+        values = self._score_values()
+        for score in self:
+            score.sudo().write(values[score.id])
+        yearly = self.filtered(lambda s: s.period_type == "year")
+        annual = yearly._annual_from_cycle()
+        for score in yearly:
+            score.sudo().annual_score = annual[score.id]
         return True
 
     def action_confirm(self):
@@ -179,66 +186,164 @@ class TrainlinkPerformanceScore(models.Model):
         self.sudo().write({"state": "draft"})
         return True
 
+    # The parts below work on a whole batch of scores: each reads its records
+    # with one search for the batch and sorts them out per score, in the order
+    # the search gives (the order sums and "last" values are taken in).
+
     def _score_values(self):
-        self.ensure_one()
-        kpi_score, has_kpi = self._kpi_part()
-        training_score, bonus, has_training = self._training_part()
-        weight = self.training_weight / 100.0
-        if has_kpi and has_training:
-            base = (1 - weight) * kpi_score + weight * training_score
-        elif has_kpi:
-            base = kpi_score
-        elif has_training:
-            base = training_score
-        else:
-            base = 0.0
-        final = base + bonus if (has_kpi or has_training) else 0.0
-        values = {
-            "kpi_score": kpi_score,
-            "has_kpi_data": has_kpi,
-            "training_score": training_score,
-            "has_training": has_training,
-            "bonus": bonus,
-            "final_score": final,
-            "band": self._band(final)
-            if has_kpi
-            else ("training_only" if has_training else "no_data"),
-        }
+        """{score id: values to write} of the scores, from the records."""
+        kpi_parts = self._kpi_part()
+        training_parts = self._training_part()
+        values = {}
+        for score in self:
+            kpi_score, has_kpi = kpi_parts[score.id]
+            training_score, bonus, has_training = training_parts[score.id]
+            weight = score.training_weight / 100.0
+            if has_kpi and has_training:
+                base = (1 - weight) * kpi_score + weight * training_score
+            elif has_kpi:
+                base = kpi_score
+            elif has_training:
+                base = training_score
+            else:
+                base = 0.0
+            final = base + bonus if (has_kpi or has_training) else 0.0
+            values[score.id] = {
+                "kpi_score": kpi_score,
+                "has_kpi_data": has_kpi,
+                "training_score": training_score,
+                "has_training": has_training,
+                "bonus": bonus,
+                "final_score": final,
+                "band": self._band(final)
+                if has_kpi
+                else ("training_only" if has_training else "no_data"),
+            }
         return values
 
     def _kpi_part(self):
-        """Mean capped achievement of agreed targets that have actual data."""
-        pairs = (
-            self.env["trainlink.kpi.target"]
-            .sudo()
-            ._achievement_for(self.employee_id, self.period_start, self.period_end)
-        )
-        achievements = [
-            min(achievement, ACHIEVEMENT_CAP)
-            for target, achievement in pairs
-            if target.has_actual
-        ]
-        if not achievements:
-            return 0.0, False
-        return sum(achievements) / len(achievements), True
+        """{score id: (mean capped achievement of the agreed targets that have
+        actual data, whether there is any)}.
 
-    def _training_part(self):
-        contributions = (
-            self.env["trainlink.contribution"]
+        The targets are those of trainlink.kpi.target._achievement_for(); their
+        actuals are computed here for the whole batch at once, as the target's
+        _actual() computes one (its employee's KPI values inside its period)."""
+        targets = self._agreed_targets()
+        actuals = self._kpi_actuals(targets)
+        targets_by_employee = defaultdict(list)
+        for target in targets:
+            if target.id in actuals:
+                targets_by_employee[target.employee_id.id].append(target)
+        parts = {}
+        for score in self:
+            achievements = [
+                min(
+                    compute_achievement(
+                        target.kpi_id.direction,
+                        target.target_value,
+                        actuals[target.id],
+                    ),
+                    ACHIEVEMENT_CAP,
+                )
+                for target in targets_by_employee[score.employee_id.id]
+                if target.period_start <= score.period_end
+                and target.period_end >= score.period_start
+            ]
+            parts[score.id] = (
+                (sum(achievements) / len(achievements), True)
+                if achievements
+                else (0.0, False)
+            )
+        return parts
+
+    def _agreed_targets(self):
+        """The agreed employee targets overlapping the periods of the scores,
+        oldest period first."""
+        if not self:
+            return self.env["trainlink.kpi.target"]
+        return (
+            self.env["trainlink.kpi.target"]
             .sudo()
             .search(
                 [
-                    ("employee_id", "=", self.employee_id.id),
-                    ("post_end", ">=", self.period_start),
-                    ("post_end", "<=", self.period_end),
-                    ("rating", "in", VERDICTS),
+                    ("level", "=", "employee"),
+                    ("employee_id", "in", self.employee_id.ids),
+                    ("state", "in", AGREED_STATES),
+                    ("period_start", "<=", max(self.mapped("period_end"))),
+                    ("period_end", ">=", min(self.mapped("period_start"))),
+                ],
+                order="period_start, kpi_id, id",
+            )
+        )
+
+    @api.model
+    def _kpi_actuals(self, targets):
+        """{target id: actual value} of the employee targets that have KPI
+        values in their period, combined by the KPI's aggregation: sum adds
+        them, mean and rate average them, last takes the latest."""
+        if not targets:
+            return {}
+        values = (
+            self.env["trainlink.kpi.value"]
+            .sudo()
+            .search(
+                [
+                    ("kpi_id", "in", targets.kpi_id.ids),
+                    ("employee_id", "in", targets.employee_id.ids),
+                    ("period_start", ">=", min(targets.mapped("period_start"))),
+                    ("period_end", "<=", max(targets.mapped("period_end"))),
                 ]
             )
         )
-        if not contributions:
-            return 0.0, 0.0, False
-        bonus = sum(contributions.mapped("score_bonus"))
-        return mean_rating_points(contributions), bonus, True
+        by_holder = defaultdict(list)
+        for value in values:
+            by_holder[value.employee_id.id, value.kpi_id.id].append(value)
+        actuals = {}
+        for target in targets:
+            inside = values.browse(
+                [
+                    value.id
+                    for value in by_holder[target.employee_id.id, target.kpi_id.id]
+                    if value.period_start >= target.period_start
+                    and value.period_end <= target.period_end
+                ]
+            )
+            if not inside:
+                continue
+            actuals[target.id] = inside._combine(target.kpi_id.aggregation)
+        return actuals
+
+    def _training_part(self):
+        """{score id: (mean rating points, bonus, whether any)} of the rated
+        training contributions measured in each score's period."""
+        contributions = self.env["trainlink.contribution"].sudo()
+        if self:
+            contributions = contributions.search(
+                [
+                    ("employee_id", "in", self.employee_id.ids),
+                    ("post_end", ">=", min(self.mapped("period_start"))),
+                    ("post_end", "<=", max(self.mapped("period_end"))),
+                    ("rating", "in", VERDICTS),
+                ]
+            )
+        by_employee = defaultdict(list)
+        for contribution in contributions:
+            by_employee[contribution.employee_id.id].append(contribution)
+        parts = {}
+        for score in self:
+            mine = contributions.browse(
+                [
+                    contribution.id
+                    for contribution in by_employee[score.employee_id.id]
+                    if score.period_start <= contribution.post_end <= score.period_end
+                ]
+            )
+            if not mine:
+                parts[score.id] = (0.0, 0.0, False)
+                continue
+            bonus = sum(mine.mapped("score_bonus"))
+            parts[score.id] = (mean_rating_points(mine), bonus, True)
+        return parts
 
     @staticmethod
     def _band(final):
@@ -251,23 +356,42 @@ class TrainlinkPerformanceScore(models.Model):
         return "below"
 
     def _annual_from_cycle(self):
-        """The year's period scores weighted by the job family's cycle."""
-        self.ensure_one()
-        family = self.employee_id.job_id.trainlink_job_family or "general"
-        cycle = self.env["trainlink.assessment.cycle"].search(
-            [("job_family", "=", family), ("company_id", "=", self.company_id.id)],
-            limit=1,
-        )
-        if not cycle:
-            return self.final_score
-        year_scores = self.search(
+        """{score id: the year's period scores weighted by the cycle of the
+        employee's job family} of yearly scores."""
+        if not self:
+            return {}
+        cycles = {
+            (cycle.job_family, cycle.company_id.id): cycle
+            for cycle in self.env["trainlink.assessment.cycle"].search(
+                [("company_id", "in", self.company_id.ids)]
+            )
+        }
+        period_scores = defaultdict(list)
+        for period_score in self.search(
             [
-                ("employee_id", "=", self.employee_id.id),
-                ("period_start", ">=", self.period_start),
-                ("period_end", "<=", self.period_end),
+                ("employee_id", "in", self.employee_id.ids),
+                ("period_start", ">=", min(self.mapped("period_start"))),
+                ("period_end", "<=", max(self.mapped("period_end"))),
             ]
-        )
-        return cycle._annual_score(year_scores)
+        ):
+            period_scores[period_score.employee_id.id].append(period_score)
+        annual = {}
+        for score in self:
+            family = score.employee_id.job_id.trainlink_job_family or "general"
+            cycle = cycles.get((family, score.company_id.id))
+            if not cycle:
+                annual[score.id] = score.final_score
+                continue
+            year_scores = self.browse(
+                [
+                    period_score.id
+                    for period_score in period_scores[score.employee_id.id]
+                    if period_score.period_start >= score.period_start
+                    and period_score.period_end <= score.period_end
+                ]
+            )
+            annual[score.id] = cycle._annual_score(year_scores)
+        return annual
 
     @api.model
     def _generate(self, period_type, period_start, employees):

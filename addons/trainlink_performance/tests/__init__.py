@@ -15,3 +15,4 @@ from . import test_security_attacks
 from . import test_measurement_evidence
 from . import test_sync_lock
 from . import test_menus
+from . import test_score_wizard
