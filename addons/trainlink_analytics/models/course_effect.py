@@ -345,9 +345,9 @@ class TrainlinkCourseEffect(models.Model):
 
     def _alert_note(self):
         line = Markup("<li>%s</li>")
-        items = Markup().join(
-            line
-            % _(
+        items = Markup()
+        for row in self:
+            items += line % _(
                 "%(kpi)s: %(completion).0f %% completed, mean net lift %(mean)+.1f "
                 "points, 95 %% interval [%(low)+.1f, %(high)+.1f] from %(count)s "
                 "trainees",
@@ -358,8 +358,6 @@ class TrainlinkCourseEffect(models.Model):
                 high=row.ci_high,
                 count=row.rated_count,
             )
-            for row in self
-        )
         return Markup("<p>%s</p><ul>%s</ul>") % (
             _(
                 "Trainees complete this course, but their KPIs did not move more "

@@ -1,4 +1,4 @@
-from odoo import fields, models, tools
+from odoo import _, fields, models, tools
 
 INDICATORS = [
     ("needs_matched", "Needs Matched by Courses (%)"),
@@ -180,3 +180,71 @@ class TrainlinkProgramIndicator(models.Model):
             """,
             {"codes": [code for code, _label in INDICATORS]},
         )
+
+    # -- drill-down --
+
+    def _records_domain(self):
+        """The model and domain of the records the value rests on."""
+        self.ensure_one()
+        start = self.date
+        end = fields.Date.add(start, years=1)
+        company = [("company_id", "=", self.company_id.id)]
+        completed = [
+            *company,
+            ("state", "=", "completed"),
+            ("date", ">=", start),
+            ("date", "<", end),
+        ]
+        return {
+            "needs_matched": (
+                "trainlink.need",
+                [
+                    *company,
+                    ("state", "!=", "rejected"),
+                    ("create_date", ">=", start),
+                    ("create_date", "<", end),
+                ],
+            ),
+            "job_coverage": ("hr.job", company),
+            "participation": ("trainlink.training.report", completed),
+            "pass_rate": ("trainlink.training.report", completed),
+            "application_rate": ("trainlink.training.report", completed),
+            "kpi_lift": (
+                "trainlink.contribution",
+                [
+                    *company,
+                    ("low_confidence", "=", False),
+                    ("post_end", ">=", start),
+                    ("post_end", "<", end),
+                ],
+            ),
+            "roi": (
+                "trainlink.contribution",
+                [
+                    *company,
+                    ("low_confidence", "=", False),
+                    ("attendance_id.session_date", ">=", start),
+                    ("attendance_id.session_date", "<", end),
+                ],
+            ),
+        }[self.indicator]
+
+    def action_view_records(self):
+        """The records behind the figure."""
+        self.ensure_one()
+        model, domain = self._records_domain()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _(
+                "%(indicator)s: %(year)s",
+                indicator=dict(
+                    self._fields["indicator"]._description_selection(self.env)
+                )[self.indicator],
+                year=self.date.year,
+            ),
+            "res_model": model,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+            "context": {"create": False},
+        }

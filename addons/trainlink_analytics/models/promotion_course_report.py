@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from odoo.addons.trainlink_performance.models.trainlink_stats import course_share_query
+from odoo.addons.trainlink_performance.models.trainlink_sql import course_share_query
 
 
 class TrainlinkPromotionCourseReport(models.Model):

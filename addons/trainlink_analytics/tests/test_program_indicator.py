@@ -107,6 +107,19 @@ class TestProgramIndicator(ContributionCase):
         self.env.flush_all()
         self.assertEqual(self._figures(2026)["participation"].status, "met")
 
+    def test_drill_down_to_the_records_behind_each_figure(self):
+        now = self._figures(2026)
+        self.assertEqual(len(now), 7)
+        for indicator, row in now.items():
+            action = row.action_view_records()
+            records = self.env[action["res_model"]].search(action["domain"])
+            with self.subTest(indicator=indicator):
+                if indicator == "participation":
+                    # The value is trained people / headcount: the trainings.
+                    self.assertEqual(len(records.employee_id), 4)
+                else:
+                    self.assertEqual(len(records), row.sample_size)
+
     def test_goals_are_checked(self):
         with self.assertRaisesRegex(Exception, "between 0 and 100"):
             self.co.trainlink_goal_participation = 120.0

@@ -61,6 +61,24 @@ async function waitForEvaluation(model, sheetId) {
     throw new Error(`Cells in error: ${errors.join("; ")}`);
 }
 
+/**
+ * The status cell is shown in its status's colour. The colour comes from
+ * conditional formats comparing the cell with the labels of another pivot,
+ * which may still be loading: wait for it, up to 10 s.
+ */
+async function waitForStatusColor(model, sheetId, position) {
+    let text, color;
+    for (let attempt = 0; attempt < 50; attempt++) {
+        text = model.getters.getEvaluatedCell({ sheetId, ...position }).formattedValue;
+        color = model.getters.getCellComputedStyle({ sheetId, ...position }).textColor;
+        if (color === STATUS_COLORS[text]) {
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`"${text}" is shown in ${color}`);
+}
+
 function checkCell(model, sheetId, ref, expected) {
     const text = model.getters.getEvaluatedCell({ sheetId, ...toPosition(ref) }).formattedValue;
     const ok = Array.isArray(expected) ? expected.includes(text) : text === expected;
@@ -109,11 +127,7 @@ registry.category("web_tour.tours").add("trainlink_analytics_dashboard_program_o
                 checkCell(model, sheetId, "A15", "ROI (x)");
                 checkCell(model, sheetId, "C10", "95.0");
                 checkCell(model, sheetId, "F10", Object.keys(STATUS_COLORS));
-                const status = model.getters.getEvaluatedCell({ sheetId, col: 5, row: 9 });
-                const style = model.getters.getCellComputedStyle({ sheetId, col: 5, row: 9 });
-                if (style.textColor !== STATUS_COLORS[status.formattedValue]) {
-                    throw new Error(`"${status.formattedValue}" is shown in ${style.textColor}`);
-                }
+                await waitForStatusColor(model, sheetId, { col: 5, row: 9 });
                 checkCell(model, sheetId, "A34", "Top Courses by Net KPI Lift");
                 const figures = model.getters.getFigures(sheetId);
                 if (figures.length !== 9) {
