@@ -116,3 +116,17 @@ class TrainlinkDepartmentReport(models.Model):
             )
             """
         )
+
+    def action_view_trainings(self):
+        """The department's trainings of the year behind the figures."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "trainlink_analytics.trainlink_training_report_action"
+        )
+        action["domain"] = [
+            ("department_id", "=", self.department_id.id),
+            ("date", ">=", self.date),
+            ("date", "<", fields.Date.add(self.date, years=1)),
+        ]
+        action["context"] = {}
+        return action

@@ -136,6 +136,14 @@ class TestCourseEffect(AnalyticsCase):
         self.assertAlmostEqual(row.application_rate, 50.0)
         self.assertAlmostEqual(row.net_lift, 15.0)
         self.assertEqual(row.rated_count, 5)
+        trainings = self.env["trainlink.training.report"].search(
+            row.action_view_trainings()["domain"]
+        )
+        self.assertEqual(
+            trainings.attendance_id,
+            self.trainings_a | self.enrolled,
+            "the department's trainings of the year, the cancelled one left out",
+        )
         other = Report.search([("department_id", "=", self.dept_b.id)])
         self.assertAlmostEqual(other.participation_rate, 100.0)
         self.assertAlmostEqual(other.application_rate, 0.0)
