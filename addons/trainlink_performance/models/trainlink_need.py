@@ -1,7 +1,14 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
+
+from .trainlink_kpi_target import AGREED_STATES
 
 OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
+MANAGER_GROUP = "trainlink_performance.group_trainlink_manager"
+# A need still to be answered: a KPI gap already raised as one is not raised
+# again.
+OPEN_STATES = ("new", "approved", "planned")
 LEVELS = [
     ("1", "1 - Very low"),
     ("2", "2 - Low"),
@@ -43,6 +50,13 @@ class TrainlinkNeed(models.Model):
     kpi_direction = fields.Selection(related="kpi_id.direction")
     current_value = fields.Float(help="Current value of the KPI.")
     target_value = fields.Float(help="Value the KPI should reach.")
+    data_origin = fields.Char(
+        string="Figures From",
+        readonly=True,
+        copy=False,
+        help="The agreed target and the KPI values the current and target "
+        "values were filled from.",
+    )
     gap = fields.Float(
         compute="_compute_gap",
         store=True,
@@ -146,6 +160,17 @@ class TrainlinkNeed(models.Model):
                         need=need.name,
                     )
                 )
+
+    @api.onchange("kpi_id", "department_id", "employee_ids", "job_id")
+    def _onchange_fill_from_data(self):
+        """Offer the figures of the data while none were typed; a missing
+        target or value leaves the fields for the user to fill."""
+        if not self.kpi_id or self.current_value or self.target_value:
+            return
+        try:
+            self.update(self._values_from_data())
+        except UserError:
+            return
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -295,6 +320,238 @@ class TrainlinkNeed(models.Model):
                 "default_need_id": self.id,
                 "default_course_id": self.course_id.id,
             },
+        }
+
+    def action_fill_from_data(self):
+        """Current value from the KPI values of the latest period of the agreed
+        target of the need's department, employees (or job) or company, and
+        target value from that target."""
+        self.check_access("write")
+        for need in self:
+            values = need._values_from_data()
+            need.write(values)
+            need.message_post(body=values["data_origin"])
+        return True
+
+    @api.model
+    def action_propose_from_kpi_gaps(self):
+        """Turn the KPI gaps of departments into new needs: one per department
+        and KPI whose agreed target of the current (or latest) period is missed.
+        Officers propose for every department, managers for the departments
+        they manage; an open need for the same department and KPI is never
+        raised twice. Returns the needs created, in a list."""
+        self._check_can_propose()
+        created = self.browse()
+        for target in self._latest_department_targets():
+            if self._target_missed(target) and not self._has_open_need(target):
+                created |= self.create(self._proposed_need_values(target))
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "trainlink_performance.trainlink_need_action"
+        )
+        action.update(
+            {
+                "domain": [("id", "in", created.ids)],
+                "view_mode": "list,form",
+                "views": [(False, "list"), (False, "form")],
+                "context": {},
+            }
+        )
+        if not created:
+            action["help"] = _("No department misses an agreed KPI target.")
+        return action
+
+    # ------------------------------------------------------- business --
+
+    def _data_holder(self):
+        """(level, domain on trainlink.kpi.target, label) of what the need's
+        figures are measured on: its department, else its employees (or its
+        job's employees), else its company."""
+        self.ensure_one()
+        if self.department_id:
+            return (
+                "department",
+                [("department_id", "=", self.department_id.id)],
+                self.department_id.display_name,
+            )
+        employees = self.employee_ids
+        if not employees and self.job_id:
+            employees = (
+                self.env["hr.employee"]
+                .sudo()
+                .search(
+                    [
+                        ("job_id", "=", self.job_id.id),
+                        ("company_id", "=", self.company_id.id),
+                    ]
+                )
+            )
+        if employees:
+            return (
+                "employee",
+                [("employee_id", "in", employees._origin.ids)],
+                ", ".join(employees.sudo().mapped("name")),
+            )
+        return "company", [], self.company_id.display_name
+
+    def _values_from_data(self):
+        """Field values of the need filled from the agreed target(s) of its
+        KPI and holder and the KPI values of their latest period; a
+        UserError names what is missing."""
+        self.ensure_one()
+        if not self.kpi_id:
+            raise UserError(_("Choose the KPI of the need first."))
+        kpi = self.kpi_id._origin
+        level, holder_domain, holder = self._data_holder()
+        Target = self.env["trainlink.kpi.target"].sudo()
+        domain = [
+            ("kpi_id", "=", kpi.id),
+            ("company_id", "=", self.company_id._origin.id or self.env.company.id),
+            ("level", "=", level),
+            ("state", "in", AGREED_STATES),
+            ("period_start", "<=", fields.Date.context_today(self)),
+            *holder_domain,
+        ]
+        latest = Target.search(domain, order="period_start desc, id desc", limit=1)
+        if not latest:
+            raise UserError(
+                _(
+                    "There is no agreed %(kpi)s target for %(holder)s: agree one "
+                    "before filling the need from data.",
+                    kpi=kpi.display_name,
+                    holder=holder,
+                )
+            )
+        targets = Target.search(
+            [
+                *domain,
+                ("period_type", "=", latest.period_type),
+                ("period_start", "=", latest.period_start),
+            ]
+        )
+        values = self.env["trainlink.kpi.value"].sudo()
+        for target in targets:
+            values |= values.search(target._kpi_value_domain())
+        if not values:
+            raise UserError(
+                _(
+                    "There is no %(kpi)s value for %(holder)s from %(start)s to "
+                    "%(end)s, the period of the latest agreed target.",
+                    kpi=kpi.display_name,
+                    holder=holder,
+                    start=latest.period_start,
+                    end=latest.period_end,
+                )
+            )
+        # Employees' targets add up as their values do: a sum KPI's targets
+        # are summed, the others' averaged.
+        target_value = sum(targets.mapped("target_value"))
+        if kpi.aggregation != "sum":
+            target_value /= len(targets)
+        return {
+            "current_value": values._combine(kpi.aggregation),
+            "target_value": target_value,
+            "data_origin": _(
+                "%(count)s %(kpi)s values of %(holder)s from %(start)s to %(end)s "
+                "against %(targets)s agreed target(s)",
+                count=len(values),
+                kpi=kpi.display_name,
+                holder=holder,
+                start=latest.period_start,
+                end=latest.period_end,
+                targets=len(targets),
+            ),
+        }
+
+    @api.model
+    def _check_can_propose(self):
+        user = self.env.user
+        if not (user.has_group(OFFICER_GROUP) or user.has_group(MANAGER_GROUP)):
+            raise AccessError(
+                _(
+                    "Only training officers and department managers can turn "
+                    "KPI gaps into training needs."
+                )
+            )
+        self.check_access("create")
+
+    @api.model
+    def _latest_department_targets(self):
+        """The agreed department target of the current (or latest started)
+        period of each department and KPI the user may raise needs for."""
+        targets = (
+            self.env["trainlink.kpi.target"]
+            .sudo()
+            .search(
+                [
+                    ("level", "=", "department"),
+                    ("company_id", "in", self.env.companies.ids),
+                    ("state", "in", AGREED_STATES),
+                    ("period_start", "<=", fields.Date.context_today(self)),
+                ],
+                order="period_start desc, id desc",
+            )
+        )
+        officer = self.env.user.has_group(OFFICER_GROUP)
+        latest = {}
+        for target in targets:
+            key = (target.department_id, target.kpi_id)
+            if key in latest:
+                continue
+            # As the needs' record rule: a manager raises needs for the
+            # departments they manage and those right below them.
+            department = target.department_id
+            managers = (
+                department.manager_id.user_id | department.parent_id.manager_id.user_id
+            )
+            if officer or self.env.user in managers:
+                latest[key] = target
+        return list(latest.values())
+
+    @api.model
+    def _target_missed(self, target):
+        """The target's actual is worse than its value, in the KPI's
+        direction; a period without data misses nothing."""
+        actual, has_actual = target._actual()
+        if not has_actual:
+            return False
+        worse = -1 if target.kpi_id.direction != "lower" else 1
+        return float_compare(actual, target.target_value, precision_digits=6) == worse
+
+    @api.model
+    def _has_open_need(self, target):
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("department_id", "=", target.department_id.id),
+                    ("kpi_id", "=", target.kpi_id.id),
+                    ("state", "in", OPEN_STATES),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _proposed_need_values(self, target):
+        actual, _has_actual = target._actual()
+        return {
+            "name": _(
+                "%(kpi)s gap of %(department)s",
+                kpi=target.kpi_id.name,
+                department=target.department_id.name,
+            ),
+            # New by default: the state itself is written by the buttons only.
+            "source": "department_kpi",
+            "company_id": target.company_id.id,
+            "department_id": target.department_id.id,
+            "kpi_id": target.kpi_id.id,
+            "current_value": actual,
+            "target_value": target.target_value,
+            "data_origin": _(
+                "Department target %(target)s, from %(start)s to %(end)s",
+                target=target.display_name,
+                start=target.period_start,
+                end=target.period_end,
+            ),
         }
 
     def _update_coverage(self):

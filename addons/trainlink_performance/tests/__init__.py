@@ -16,3 +16,4 @@ from . import test_measurement_evidence
 from . import test_sync_lock
 from . import test_menus
 from . import test_score_wizard
+from . import test_need_from_data
