@@ -483,6 +483,8 @@ class TrainlinkContribution(models.Model):
         )
         by_window = contributions._by_window()
         pip_turned_on = self.browse().sudo()
+        # One write per set of changed values, not one per contribution.
+        to_write = defaultdict(list)
         for contribution in contributions:
             rule = rules._select_for(contribution)
             vals = contribution._rated_values(rule, by_window[contribution._window()])
@@ -491,7 +493,9 @@ class TrainlinkContribution(models.Model):
             if changed:
                 if changed.get("pip_due"):
                     pip_turned_on |= contribution
-                contribution.write(changed)
+                to_write[tuple(sorted(changed.items()))].append(contribution.id)
+        for changed, ids in to_write.items():
+            contributions.browse(ids).write(dict(changed))
         contributions.filtered(
             lambda c: c.rating == "insufficient" and not c.consequences_applied
         )._arrange_insufficient_consequences()
@@ -587,13 +591,12 @@ class TrainlinkContribution(models.Model):
 
     def _arrange_insufficient_consequences(self):
         """An insufficient effect: the manager reviews the training with the
-        employee and the employee is trained again, as the rule says."""
-        for contribution in self:
-            rule = contribution.rule_id
-            if rule.review_activity:
-                contribution._schedule_review()
-            if rule.retrain:
-                contribution._plan_retraining()
+        employee and the employee is trained again, as the rule says. The
+        whole batch at once: the queries do not grow with its size."""
+        if not self:
+            return
+        self.filtered(lambda c: c.rule_id.review_activity)._schedule_review()
+        self.filtered(lambda c: c.rule_id.retrain)._plan_retraining()
         self.write({"consequences_applied": True})
 
     def _reviewer(self):
@@ -613,28 +616,51 @@ class TrainlinkContribution(models.Model):
 
     def _schedule_review(self):
         """One open review activity per training and reviewer, however many
-        of its KPIs fall short."""
-        self.ensure_one()
-        reviewer = self._reviewer()
-        if not reviewer:
+        of its KPIs fall short; the activities of the batch in one create."""
+        if not self or self.env.context.get("mail_activity_automation_skip"):
             return
         activity_type = self.env.ref(REVIEW_ACTIVITY)
-        attendance = self.attendance_id
-        if attendance.activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type and a.user_id == reviewer
-        ):
-            return
-        # In the reviewer's language, not the sync user's.
-        summary, note = self.with_context(lang=reviewer.lang)._review_texts()
-        attendance.activity_schedule(
-            REVIEW_ACTIVITY,
-            date_deadline=fields.Date.add(
-                fields.Date.context_today(self), days=activity_type.delay_count or 7
-            ),
-            summary=summary,
-            note=note,
-            user_id=reviewer.id,
+        attendances = self.attendance_id
+        Activity = self.env["mail.activity"]
+        open_reviews = Activity.search(
+            [
+                ("res_model", "=", attendances._name),
+                ("res_id", "in", attendances.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
         )
+        reviewed = {(a.res_id, a.user_id.id) for a in open_reviews}
+        model_id = self.env["ir.model"]._get(attendances._name).id
+        deadline = fields.Date.add(
+            fields.Date.context_today(self), days=activity_type.delay_count or 7
+        )
+        vals_list = []
+        for contribution in self:
+            reviewer = contribution._reviewer()
+            key = (contribution.attendance_id.id, reviewer.id)
+            if not reviewer or key in reviewed:
+                continue
+            reviewed.add(key)
+            # In the reviewer's language, not the sync user's.
+            summary, note = contribution.with_context(
+                lang=reviewer.lang
+            )._review_texts()
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": summary,
+                    "automated": True,
+                    "note": note,
+                    "date_deadline": deadline,
+                    "res_model_id": model_id,
+                    "res_id": contribution.attendance_id.id,
+                    "user_id": reviewer.id,
+                }
+            )
+        if vals_list:
+            # Each activity computes the name of its record: read them at once.
+            attendances.mapped("display_name")
+            Activity.create(vals_list)
 
     def _review_texts(self):
         """(summary, note) of the review activity, in the context's language."""
@@ -660,78 +686,140 @@ class TrainlinkContribution(models.Model):
         reviewer = self._reviewer()
         return reviewer.lang or self.company_id.partner_id.lang or self.env.lang
 
-    def _plan_retraining(self):
-        """Enrol the employee in the next draft or confirmed session of the
-        course with a free seat; without one, raise an individual competency
-        need for the course. An enrolment or open need that exists is reused."""
-        self.ensure_one()
-        enrolment = self._next_session_enrolment()
-        if enrolment:
-            self.retrain_attendance_id = enrolment
-        else:
-            self.retrain_need_id = self._retraining_need()
+    def _retrain_key(self):
+        return self.course_id.id, self.employee_id.id
 
-    def _next_session_enrolment(self):
-        employee = self.employee_id
+    def _plan_retraining(self):
+        """Enrol each employee in the next draft or confirmed session of the
+        course with a free seat; without one, raise an individual competency
+        need for the course. An enrolment or open need that exists is reused.
+        The contributions are served in order as seats fill up, with one
+        search of the upcoming sessions and one of the open needs."""
+        if not self:
+            return
+        enrolments = self._retraining_enrolments()
+        needs = self.filtered(
+            lambda c: c._retrain_key() not in enrolments
+        )._retraining_needs()
+        to_write = defaultdict(list)
+        for contribution in self:
+            key = contribution._retrain_key()
+            if key in enrolments:
+                target = ("retrain_attendance_id", enrolments[key].id)
+            else:
+                target = ("retrain_need_id", needs[key].id)
+            to_write[target].append(contribution.id)
+        for (name, value), ids in to_write.items():
+            self.browse(ids).write({name: value})
+
+    def _retraining_enrolments(self):
+        """{(course id, employee id): enrolment} for the employees with an
+        enrolment in an upcoming session of the course, or a free seat in
+        one (then enrolled, one call per session)."""
         sessions = (
             self.env["trainlink.session"]
             .sudo()
             .search(
                 [
-                    ("course_id", "=", self.course_id.id),
+                    ("course_id", "in", self.course_id.ids),
                     ("state", "in", ("draft", "confirmed")),
                     ("date_start", ">=", fields.Date.context_today(self)),
                 ],
                 order="date_start, id",
             )
         )
-        enrolled = sessions.attendance_ids.filtered(
-            lambda a: a.employee_id == employee and a.state == "enrolled"
-        )
-        if enrolled:
-            return enrolled[:1]
+        by_course = defaultdict(list)
+        enrolled = {}
+        seats = {}
         for session in sessions:
-            full = session.capacity and session.attendee_count >= session.capacity
-            if not full and employee not in session.attendance_ids.employee_id:
-                return session._enrol_employees(employee)
-        return self.env["trainlink.attendance"]
+            by_course[session.course_id.id].append(session)
+            attendances = session.attendance_ids
+            seats[session.id] = [
+                session.attendee_count,
+                set(attendances.employee_id.ids),
+            ]
+            for attendance in attendances:
+                if attendance.state == "enrolled":
+                    enrolled.setdefault(
+                        (session.course_id.id, attendance.employee_id.id), attendance
+                    )
+        chosen = {}
+        for contribution in self:
+            key = contribution._retrain_key()
+            if key in enrolled or key in chosen:
+                continue
+            for session in by_course[key[0]]:
+                taken, employee_ids = seats[session.id]
+                full = session.capacity and taken >= session.capacity
+                if not full and key[1] not in employee_ids:
+                    seats[session.id][0] += 1
+                    employee_ids.add(key[1])
+                    chosen[key] = session
+                    break
+        new_by_session = defaultdict(list)
+        for (_course_id, employee_id), session in chosen.items():
+            new_by_session[session].append(employee_id)
+        for session, employee_ids in new_by_session.items():
+            employees = self.env["hr.employee"].browse(employee_ids)
+            for attendance in session._enrol_employees(employees):
+                enrolled[(session.course_id.id, attendance.employee_id.id)] = attendance
+        return enrolled
 
-    def _retraining_need(self):
-        lang = self._readers_lang()
-        if lang and self.env.context.get("lang") != lang:
-            return self.with_context(lang=lang)._retraining_need()
+    def _retraining_needs(self):
+        """{(course id, employee id): need}: the open competency need of the
+        employee for the course, else a new one in the readers' language
+        (one create per language)."""
         Need = self.env["trainlink.need"].sudo()
-        need = Need.search(
+        needs = {}
+        if not self:
+            return needs
+        found = Need.search(
             [
                 ("source", "=", "competency"),
-                ("course_id", "=", self.course_id.id),
+                ("course_id", "in", self.course_id.ids),
                 ("employee_ids", "in", self.employee_id.ids),
                 ("state", "in", ("new", "approved", "planned")),
-            ],
-            limit=1,
+            ]
         )
-        return need or Need.create(
-            {
-                "name": _(
-                    "Retrain %(employee)s: %(course)s",
-                    employee=self.employee_id.name,
-                    course=self.course_id.name,
-                ),
-                "source": "competency",
-                "company_id": self.company_id.id,
-                "department_id": self.employee_id.department_id.id,
-                "employee_ids": [fields.Command.set(self.employee_id.ids)],
-                "kpi_id": self.kpi_id.id,
-                "course_id": self.course_id.id,
-                "description": _(
-                    "The course did not move %(kpi)s enough (%(net_lift).1f %% net "
-                    "of peers): no session of the course is planned to retrain "
-                    "the employee.",
-                    kpi=self.kpi_id.display_name,
-                    net_lift=self.net_lift,
-                ),
-            }
-        )
+        for need in found:
+            for employee in need.employee_ids:
+                needs.setdefault((need.course_id.id, employee.id), need)
+        to_create = defaultdict(dict)
+        for contribution in self:
+            key = contribution._retrain_key()
+            if key in needs or any(key in group for group in to_create.values()):
+                continue
+            lang = contribution._readers_lang() or self.env.context.get("lang")
+            reader = contribution.with_context(lang=lang)
+            to_create[lang][key] = reader._retraining_need_values()
+        for lang, vals_by_key in to_create.items():
+            created = Need.with_context(lang=lang).create(list(vals_by_key.values()))
+            needs.update(zip(vals_by_key, created, strict=True))
+        return needs
+
+    def _retraining_need_values(self):
+        """Values of a new retraining need, in the context's language."""
+        self.ensure_one()
+        return {
+            "name": _(
+                "Retrain %(employee)s: %(course)s",
+                employee=self.employee_id.name,
+                course=self.course_id.name,
+            ),
+            "source": "competency",
+            "company_id": self.company_id.id,
+            "department_id": self.employee_id.department_id.id,
+            "employee_ids": [fields.Command.set(self.employee_id.ids)],
+            "kpi_id": self.kpi_id.id,
+            "course_id": self.course_id.id,
+            "description": _(
+                "The course did not move %(kpi)s enough (%(net_lift).1f %% net "
+                "of peers): no session of the course is planned to retrain "
+                "the employee.",
+                kpi=self.kpi_id.display_name,
+                net_lift=self.net_lift,
+            ),
+        }
 
     def _trainlink_pip_due(self):
         """Hook for the performance improvement plan (DOMAIN section 9,

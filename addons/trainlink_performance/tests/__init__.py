@@ -17,3 +17,4 @@ from . import test_sync_lock
 from . import test_menus
 from . import test_score_wizard
 from . import test_need_from_data
+from . import test_contribution_batch

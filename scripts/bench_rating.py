@@ -1,0 +1,564 @@
+#!/usr/bin/env python3
+"""Benchmark of the add-on's rating step: ``contributions._apply_rules()`` for
+200 and for 2,000 contributions, about 23 % of them insufficient, in a real
+Odoo 18.
+
+What is measured. Rating a batch of contributions reads the rules, rates
+every contribution and arranges the consequences of the insufficient ones: a
+review activity for the employee's manager (in the manager's language, with
+Odoo's assignment notification), an enrolment in the course's next session
+with a free seat or, without one, a retraining need. For each population the
+script times ``_apply_rules()`` with ``time.perf_counter()`` and counts its
+SQL queries (``env.cr.sql_log_count``), the final flush of its writes
+included, with the record cache emptied first as in a new request.
+
+Targets (from issue 14): 2,000 contributions rated in under 5 s, and a query
+count that does not grow per contribution: the extra queries of the largest
+population over the smallest divided by the extra contributions must stay
+under 0.05 (Odoo's batches of 100 and 1,000 records cost about 0.02; code
+that issues a query per contribution shows 1.00 or more). Each figure is
+printed beside its limit with PASS or FAIL; when the count grows, the
+statements run more often for the larger population are listed with their
+count per contribution.
+
+The records. Each population gets a department of its own with teams of 40
+under a manager who has a user, six courses with a completed session each
+(the trainings measured) and, for four of them, an upcoming session of 30
+seats; one contribution (revenue) per trainee, insufficient for about 23 %.
+The records are created as superuser with mail tracking off; the rating runs
+as superuser, like the sync API after its checks. A small warm-up population
+is rated first and not reported. Everything runs in one transaction of
+``odoo-bin shell`` that is rolled back: the database is left as it was.
+
+The database. Without ``--db`` a new one is created with trainlink_performance
+installed (no demo data) and dropped at the end, unless ``--keep-db``. With
+``--db`` that database is used (the add-on installed and up to date).
+
+    scripts/bench_rating.py [--sizes 200,2000] [--db NAME] [--keep-db]
+
+Exit status: 0 when every comparison passes, 1 when one fails, 2 when the
+benchmark cannot be set up or run.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ADDONS = ("trainlink_performance",)
+LIMIT_SECONDS = 5.0
+LIMIT_CONTRIBUTIONS = 2000
+GROWTH_PER_CONTRIBUTION = 0.05
+INSUFFICIENT_SHARE = 0.23
+WARMUP_SIZE = 20
+SEED = 14
+MARKER = "TRAINLINK_BENCH_RATING "
+INSTALL_TIMEOUT = 1800
+RUN_TIMEOUT = 3600
+GROWING_SHOWN = 12
+STATEMENT_CHARS = 160
+PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
+
+BOOTSTRAP = """
+import importlib.util, os
+spec = importlib.util.spec_from_file_location(
+    "trainlink_bench_rating", os.environ["TRAINLINK_BENCH_SCRIPT"]
+)
+bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bench)
+bench.shell_main(env, os.environ["TRAINLINK_BENCH_JOB"])
+"""
+
+
+class SetupError(Exception):
+    """The benchmark cannot be set up or run: exit status 2."""
+
+
+def progress(message):
+    """A progress line on stderr, so stdout keeps only the report."""
+    print(f"  .. {message}", file=sys.stderr, flush=True)
+
+
+# ============================================== inside odoo-bin shell ==
+
+TRACKING_OFF = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+TEAM_SIZE = 40
+COURSE_COUNT = 6
+COURSES_WITH_SESSION = 4
+SEATS = 30
+
+
+def shell_main(env, job_path):
+    job = json.loads(Path(job_path).read_text(encoding="utf-8"))
+    try:
+        _check_modules(env)
+        data_env = env(context={**env.context, **TRACKING_OFF})
+        rng = random.Random(SEED)
+        began = time.perf_counter()
+        warmup = build_population(data_env, rng, "warm-up", WARMUP_SIZE)
+        populations = [
+            build_population(data_env, rng, f"P{number}", size)
+            for number, size in enumerate(job["sizes"], start=1)
+        ]
+        env.flush_all()
+        env.cr.execute("ANALYZE")
+        progress(f"records built in {time.perf_counter() - began:.0f} s")
+        rate_population(env, warmup)
+        results = [rate_population(env, p) for p in populations]
+    finally:
+        env.cr.rollback()
+    print(MARKER + json.dumps(results), flush=True)
+
+
+def _check_modules(env):
+    modules = env["ir.module.module"].search([("name", "in", ADDONS)])
+    states = {module.name: module.state for module in modules}
+    missing = [name for name in ADDONS if states.get(name) != "installed"]
+    if missing:
+        raise RuntimeError(
+            f"not installed in {env.cr.dbname}: {', '.join(missing)} ({states})"
+        )
+
+
+def build_population(env, rng, tag, size):
+    """`size` trainees in teams under managers, their completed trainings and
+    one measured contribution each, not rated yet."""
+    progress(f"{tag}: building {size:,} contributions")
+    company = env.company
+    department = env["hr.department"].create(
+        {"name": f"Bench {tag}", "company_id": company.id}
+    )
+    team_count = max(1, size // TEAM_SIZE)
+    users = env["res.users"].create(
+        [
+            {
+                "name": f"Bench {tag} manager {number:03d}",
+                "login": f"bench_rating_{tag}_{number}",
+                "groups_id": [(6, 0, [env.ref("base.group_user").id])],
+            }
+            for number in range(team_count)
+        ]
+    )
+    managers = env["hr.employee"].create(
+        [
+            {
+                "name": user.name,
+                "user_id": user.id,
+                "department_id": department.id,
+                "company_id": company.id,
+            }
+            for user in users
+        ]
+    )
+    employees = env["hr.employee"].create(
+        [
+            {
+                "name": f"Bench {tag} trainee {number:05d}",
+                "company_id": company.id,
+                "department_id": department.id,
+                "parent_id": managers[number % team_count].id,
+            }
+            for number in range(size)
+        ]
+    )
+    kpi = env["trainlink.kpi"].create(
+        {
+            "code": f"BENCH_{tag.upper().replace('-', '_')}",
+            "name": f"Bench {tag} revenue",
+            "direction": "higher",
+            "source_kind": "sales",
+            "unit_value": 1.0,
+            "company_id": company.id,
+        }
+    )
+    courses = env["trainlink.course"].create(
+        [
+            {"name": f"Bench {tag} course {n}", "hours": 8.0, "company_id": company.id}
+            for n in range(COURSE_COUNT)
+        ]
+    )
+    done_day = date(2026, 3, 2)
+    upcoming = date.today() + timedelta(days=30)
+    sessions = env["trainlink.session"].create(
+        [
+            {
+                "course_id": course.id,
+                "company_id": company.id,
+                "date_start": done_day,
+                "date_end": done_day,
+                "state": "done",
+            }
+            for course in courses
+        ]
+        + [
+            {
+                "course_id": course.id,
+                "company_id": company.id,
+                "date_start": upcoming,
+                "date_end": upcoming,
+                "state": "confirmed",
+                "capacity": SEATS,
+            }
+            for course in courses[:COURSES_WITH_SESSION]
+        ]
+    )
+    attendances = env["trainlink.attendance"].create(
+        [
+            {
+                "session_id": sessions[number % COURSE_COUNT].id,
+                "employee_id": employee.id,
+                "state": "completed",
+                "completion_date": done_day,
+                "exam_score": 80.0,
+            }
+            for number, employee in enumerate(employees)
+        ]
+    )
+    vals_list = []
+    for attendance in attendances:
+        insufficient = rng.random() < INSUFFICIENT_SHARE
+        vals_list.append(
+            {
+                "attendance_id": attendance.id,
+                "kpi_id": kpi.id,
+                "baseline_start": "2025-12-01",
+                "baseline_end": "2026-02-28",
+                "baseline_value": 100.0,
+                "baseline_points": 3,
+                "post_start": "2026-04-01",
+                "post_end": "2026-06-30",
+                "post_value": 90.0 if insufficient else rng.uniform(101.0, 125.0),
+                "post_points": 3,
+                "peer_lift": 0.0,
+                "peer_count": 10,
+                "comparison_basis": "department",
+                "net_lift_se": 0.5,
+                "interval_dof": 10.0,
+            }
+        )
+    contributions = (
+        env["trainlink.contribution"]
+        .with_context(trainlink_defer_rules=True)
+        .create(vals_list)
+    )
+    env.flush_all()
+    return {"tag": tag, "size": size, "ids": contributions.ids}
+
+
+def rate_population(env, population):
+    """Time and count the queries of rating the population's contributions."""
+    contributions = env["trainlink.contribution"].browse(population["ids"])
+    env.invalidate_all()
+    statements = Counter()
+
+    def count_statement(cr, query, params, start, delay):
+        statements[query if isinstance(query, str | bytes) else repr(query)] += 1
+
+    thread = threading.current_thread()
+    hooks = getattr(thread, "query_hooks", None)
+    thread.query_hooks = (*(hooks or ()), count_statement)
+    queries = env.cr.sql_log_count
+    began = time.perf_counter()
+    try:
+        contributions._apply_rules()
+        env.flush_all()
+        seconds = time.perf_counter() - began
+        queries = env.cr.sql_log_count - queries
+    finally:
+        if hooks is None:
+            del thread.query_hooks
+        else:
+            thread.query_hooks = hooks
+    shapes = Counter()
+    for query, count in statements.items():
+        text = query.decode() if isinstance(query, bytes) else query
+        text = PLACEHOLDERS.sub("%s, ...", " ".join(text.split()))
+        shapes[text[:STATEMENT_CHARS]] += count
+    insufficient = contributions.filtered(lambda c: c.rating == "insufficient")
+    return {
+        "size": population["size"],
+        "seconds": seconds,
+        "queries": queries,
+        "statements": dict(shapes),
+        "data": {
+            "insufficient": len(insufficient),
+            "enrolled": len(insufficient.filtered("retrain_attendance_id")),
+            "with a need": len(insufficient.filtered("retrain_need_id")),
+        },
+    }
+
+
+# ================================================ outside Odoo: setup ==
+
+
+def find_odoo_bin():
+    explicit = os.environ.get("ODOO_BIN")
+    if explicit:
+        found = shutil.which(explicit)
+        if not found:
+            raise SetupError(f"ODOO_BIN={explicit} is not an executable")
+        return found
+    found = shutil.which("odoo-bin") or shutil.which("odoo")
+    if not found:
+        raise SetupError("no Odoo found: set ODOO_BIN or put odoo-bin on PATH")
+    return found
+
+
+def core_addons_path(odoo_bin):
+    """$ODOO_ADDONS_PATH, else the addons path Odoo computes or reads from
+    its configuration (odoo-bin is often a wrapper: its place says nothing)."""
+    if os.environ.get("ODOO_ADDONS_PATH"):
+        return os.environ["ODOO_ADDONS_PATH"]
+    prefix = "TRAINLINK_ADDONS_PATH="
+    done = subprocess.run(
+        [odoo_bin, "shell", "--no-http", "--log-level=critical"],
+        input=f"print({prefix!r} + odoo.tools.config['addons_path'])",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = [x for x in done.stdout.splitlines() if x.startswith(prefix)]
+    # Empty: Odoo appends its own odoo/addons to any addons path anyway.
+    return lines[-1].removeprefix(prefix) if lines else ""
+
+
+def odoo_options(addons_path):
+    return [f"--addons-path={addons_path}", "--no-http", "--log-level=warn"]
+
+
+def create_database(odoo_bin, addons_path, db, folder):
+    log = Path(folder, "install.log")
+    progress(f"creating database {db} with {', '.join(ADDONS)} (log: {log})")
+    command = [
+        odoo_bin,
+        "-d",
+        db,
+        "-i",
+        ",".join(ADDONS),
+        "--without-demo=all",
+        "--stop-after-init",
+        "--max-cron-threads=0",
+        *odoo_options(addons_path),
+    ]
+    began = time.perf_counter()
+    with log.open("w", encoding="utf-8") as handle:
+        try:
+            done = subprocess.run(
+                command,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                timeout=INSTALL_TIMEOUT,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise SetupError(
+                f"installing the add-ons did not finish: {error}"
+            ) from error
+    if done.returncode:
+        tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
+        raise SetupError(f"installing the add-ons failed ({done.returncode}):\n{tail}")
+    progress(f"installed in {time.perf_counter() - began:.0f} s")
+
+
+def drop_database(odoo_bin, db):
+    """Drop the database and its filestore."""
+    done = subprocess.run(
+        [odoo_bin, "db", "drop", db],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        progress(f"could not drop {db}: {done.stderr.strip()[-300:]}")
+    else:
+        progress(f"dropped database {db}")
+
+
+def run_in_shell(odoo_bin, addons_path, db, sizes, folder):
+    """The records built and scored in odoo-bin shell; its results."""
+    job = Path(folder, "job.json")
+    job.write_text(json.dumps({"sizes": sizes}), encoding="utf-8")
+    environment = {
+        **os.environ,
+        "TRAINLINK_BENCH_SCRIPT": str(Path(__file__).resolve()),
+        "TRAINLINK_BENCH_JOB": str(job),
+    }
+    progress(f"odoo-bin shell -d {db}: building the records and rating")
+    try:
+        # Odoo's log and the progress lines go to the terminal (stderr).
+        done = subprocess.run(
+            [odoo_bin, "shell", "-d", db, *odoo_options(addons_path)],
+            input=BOOTSTRAP,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=RUN_TIMEOUT,
+            env=environment,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SetupError(f"odoo-bin shell did not finish: {error}") from error
+    for line in done.stdout.splitlines():
+        if line.startswith(MARKER):
+            return json.loads(line.removeprefix(MARKER))
+    tail = " | ".join(done.stdout.strip().splitlines()[-5:])
+    raise SetupError(
+        f"odoo-bin shell exited {done.returncode} without figures (see its log "
+        f"above){': ' + tail if tail else ''}"
+    )
+
+
+# ========================================================= reporting ==
+
+
+def checks(results):
+    """(line, passed) of every comparison with a limit."""
+    small, large = results[0], results[-1]
+    growth = (large["queries"] - small["queries"]) / (large["size"] - small["size"])
+    return [
+        (
+            f"{large['size']:,} contributions: {large['seconds']:.2f} s "
+            f"(limit {LIMIT_SECONDS:.0f} s for {LIMIT_CONTRIBUTIONS:,})",
+            large["seconds"] < LIMIT_SECONDS,
+        ),
+        (
+            f"query count {small['size']:,} vs {large['size']:,}: "
+            f"{small['queries']:,} vs {large['queries']:,}, {growth:.3f} more per "
+            f"extra contribution (limit: queries not growing per contribution, "
+            f"< {GROWTH_PER_CONTRIBUTION} per extra contribution)",
+            growth < GROWTH_PER_CONTRIBUTION,
+        ),
+    ]
+
+
+def growing_statements(small, large):
+    before, after = small["statements"], large["statements"]
+    grown = [
+        (count, before.get(text, 0), text)
+        for text, count in after.items()
+        if count > before.get(text, 0) * 1.1 + 1
+    ]
+    return sorted(grown, reverse=True)
+
+
+def print_report(db, results, lines):
+    print()
+    print(f"rating benchmark: contributions._apply_rules(), database {db}")
+    print(
+        "(in-process in odoo-bin shell, superuser, record cache emptied before "
+        "each run, final flush included; records rolled back)"
+    )
+    print()
+    header = (
+        f"{'population':<22}{'insufficient':>13}{'enrolled':>10}{'needs':>8}"
+        f"{'seconds':>10}{'queries':>10}{'queries/contribution':>22}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        d = r["data"]
+        print(
+            f"{r['size']:>6,} contributions  {d['insufficient']:>13,}"
+            f"{d['enrolled']:>10,}{d['with a need']:>8,}{r['seconds']:>10.2f}"
+            f"{r['queries']:>10,}{r['queries'] / r['size']:>22.2f}"
+        )
+    print()
+    for line, passed in lines:
+        print(f"{line} {'PASS' if passed else 'FAIL'}")
+    small, large = results[0], results[-1]
+    grown = growing_statements(small, large)
+    if grown:
+        print()
+        print(
+            f"statements run more often for {large['size']:,} than for "
+            f"{small['size']:,} contributions: count for {small['size']:,}, for "
+            f"{large['size']:,}, per contribution of {large['size']:,}"
+        )
+        for count, before, text in grown[:GROWING_SHOWN]:
+            print(
+                f"  {before:>6,} -> {count:>6,} {count / large['size']:>5.2f}  {text}"
+            )
+        if len(grown) > GROWING_SHOWN:
+            print(f"  ... and {len(grown) - GROWING_SHOWN} more")
+
+
+# ============================================================== main ==
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="See the module docstring for what is measured and why.",
+    )
+    parser.add_argument(
+        "--db", help="use this database (add-on installed) instead of a new one"
+    )
+    parser.add_argument(
+        "--keep-db", action="store_true", help="do not drop the database created"
+    )
+    parser.add_argument(
+        "--sizes",
+        default=f"200,{LIMIT_CONTRIBUTIONS}",
+        help="contributions of each population, comma-separated (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        sizes = sorted({int(size) for size in args.sizes.split(",")})
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas")
+    if len(sizes) < 2 or sizes[0] < 1:
+        parser.error("--sizes needs at least two different positive sizes")
+    args.sizes = sizes
+    return args
+
+
+def run(args):
+    odoo_bin = find_odoo_bin()
+    core = core_addons_path(odoo_bin)
+    addons_path = ",".join(filter(None, [str(REPO_ROOT / "addons"), core]))
+    created = None
+    with tempfile.TemporaryDirectory(prefix="trainlink-bench-rating-") as folder:
+        try:
+            db = args.db
+            if not db:
+                stamp = time.strftime("%Y%m%d_%H%M%S")
+                db = created = f"trainlink_bench_rating_{stamp}_{os.getpid()}"
+                create_database(odoo_bin, addons_path, db, folder)
+            results = run_in_shell(odoo_bin, addons_path, db, args.sizes, folder)
+        finally:
+            if created and args.keep_db:
+                progress(f"kept database {created}")
+            elif created:
+                drop_database(odoo_bin, created)
+    lines = checks(results)
+    if created:
+        db += f" (created for this run, {'kept' if args.keep_db else 'dropped'})"
+    print_report(db, results, lines)
+    return 0 if all(passed for _line, passed in lines) else 1
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except SetupError as error:
+        print(f"SETUP ERROR: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
