@@ -45,7 +45,6 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +69,16 @@ GROWING_SHOWN = 12
 STATEMENT_CHARS = 160
 PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_award import (  # noqa: E402
+    SetupError,
+    core_addons_path,
+    drop_database,
+    find_odoo_bin,
+    odoo_options,
+    progress,
+)
+
 BOOTSTRAP = """
 import importlib.util, os
 spec = importlib.util.spec_from_file_location(
@@ -79,15 +88,6 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 bench.shell_main(env, os.environ["TRAINLINK_BENCH_JOB"])
 """
-
-
-class SetupError(Exception):
-    """The benchmark cannot be set up or run: exit status 2."""
-
-
-def progress(message):
-    """A progress line on stderr, so stdout keeps only the report."""
-    print(f"  .. {message}", file=sys.stderr, flush=True)
 
 
 # ============================================== inside odoo-bin shell ==
@@ -308,41 +308,6 @@ def rate_population(env, population):
 # ================================================ outside Odoo: setup ==
 
 
-def find_odoo_bin():
-    explicit = os.environ.get("ODOO_BIN")
-    if explicit:
-        found = shutil.which(explicit)
-        if not found:
-            raise SetupError(f"ODOO_BIN={explicit} is not an executable")
-        return found
-    found = shutil.which("odoo-bin") or shutil.which("odoo")
-    if not found:
-        raise SetupError("no Odoo found: set ODOO_BIN or put odoo-bin on PATH")
-    return found
-
-
-def core_addons_path(odoo_bin):
-    """$ODOO_ADDONS_PATH, else the addons path Odoo computes or reads from
-    its configuration (odoo-bin is often a wrapper: its place says nothing)."""
-    if os.environ.get("ODOO_ADDONS_PATH"):
-        return os.environ["ODOO_ADDONS_PATH"]
-    prefix = "TRAINLINK_ADDONS_PATH="
-    done = subprocess.run(
-        [odoo_bin, "shell", "--no-http", "--log-level=critical"],
-        input=f"print({prefix!r} + odoo.tools.config['addons_path'])",
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    lines = [x for x in done.stdout.splitlines() if x.startswith(prefix)]
-    # Empty: Odoo appends its own odoo/addons to any addons path anyway.
-    return lines[-1].removeprefix(prefix) if lines else ""
-
-
-def odoo_options(addons_path):
-    return [f"--addons-path={addons_path}", "--no-http", "--log-level=warn"]
-
-
 def create_database(odoo_bin, addons_path, db, folder):
     log = Path(folder, "install.log")
     progress(f"creating database {db} with {', '.join(ADDONS)} (log: {log})")
@@ -374,19 +339,6 @@ def create_database(odoo_bin, addons_path, db, folder):
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
         raise SetupError(f"installing the add-ons failed ({done.returncode}):\n{tail}")
     progress(f"installed in {time.perf_counter() - began:.0f} s")
-
-
-def drop_database(odoo_bin, db):
-    """Drop the database and its filestore."""
-    done = subprocess.run(
-        [odoo_bin, "db", "drop", db],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        progress(f"could not drop {db}: {done.stderr.strip()[-300:]}")
-    else:
-        progress(f"dropped database {db}")
 
 
 def run_in_shell(odoo_bin, addons_path, db, sizes, folder):
