@@ -2,6 +2,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
+from odoo.addons.trainlink_performance.models.trainlink_performance_score import BANDS
+
 KINDS = [
     ("advanced", "Advanced Course"),
     ("diagnosis", "Diagnosis: Ability or Attitude"),
@@ -55,7 +57,9 @@ class TrainlinkTrainingProposal(models.Model):
         ondelete="set null",
         help="The confirmed performance score the proposal follows from.",
     )
-    band = fields.Selection(related="score_id.band", store=True)
+    # The band of the score when the proposal was made (confirmed scores do
+    # not change); kept here so that rescoring touches no proposal.
+    band = fields.Selection(BANDS, readonly=True)
     kind = fields.Selection(KINDS, required=True, tracking=True)
     course_id = fields.Many2one(
         "trainlink.course",
@@ -365,6 +369,7 @@ class TrainlinkTrainingProposal(models.Model):
                 {
                     "employee_id": score.employee_id.id,
                     "score_id": score.id,
+                    "band": score.band,
                     "kind": kind,
                     "course_id": course.id,
                     "kpi_id": kpi.id,
@@ -394,6 +399,7 @@ class TrainlinkTrainingProposal(models.Model):
             {
                 "employee_id": score.employee_id.id,
                 "score_id": score.id,
+                "band": score.band,
                 "kind": "diagnosis",
                 "reason": _(
                     "Below target: find out with the employee whether the gap is "
