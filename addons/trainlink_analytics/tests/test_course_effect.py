@@ -221,12 +221,33 @@ class TestAnalyticsVisibility(AnalyticsCase):
             with self.assertRaises(AccessError):
                 self._visible(user, model)
 
-    def test_reports_are_read_only(self):
-        row = self.env["trainlink.course.effect"].search([], limit=1)
-        for user in (self.user_officer, self.user_admin):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
-                row.with_user(user).write({"mean_net_lift": 99.0})
-            with self.assertRaises(AccessError):
-                row.with_user(user).unlink()
-            with self.assertRaises(AccessError):
-                self.env["trainlink.course.effect"].with_user(user).create({})
+    def test_reports_are_read_only_for_every_role(self):
+        """No role creates, writes or deletes a figure with plain ORM calls:
+        they are computed by the database."""
+        reports = {
+            "trainlink.course.effect": {"mean_net_lift": 99.0},
+            "trainlink.training.report": {"net_lift": 99.0},
+            "trainlink.department.report": {"participation_rate": 100.0},
+            "trainlink.promotion.course.report": {"promoted_share": 100.0},
+            "trainlink.program.indicator": {"value": 100.0},
+        }
+        users = (
+            self.user_emma,  # employee
+            self.user_otto,  # peer
+            self.user_eric,  # manager
+            self.user_hr,  # HR officer
+            self.user_officer,
+            self.user_admin,
+            self.user_sync,
+        )
+        for model, values in reports.items():
+            row = self.env[model].search([], limit=1)
+            for user in users:
+                with self.subTest(model=model, user=user.login):
+                    with self.assertRaises(AccessError):
+                        self.env[model].with_user(user).create(values)
+                    if row:
+                        with self.assertRaises(AccessError):
+                            row.with_user(user).write(values)
+                        with self.assertRaises(AccessError):
+                            row.with_user(user).unlink()

@@ -41,9 +41,24 @@ class TestPromotionGates(PromotionCase):
 
     def test_nobody_writes_the_gate_by_hand(self):
         candidate = self._candidate()
-        for user in (self.user_officer, self.user_eric, self.user_emma):
+        for user in (
+            self.user_emma,  # the candidate
+            self.user_otto,  # a peer
+            self.user_eric,  # her manager
+            self.user_hr,  # HR officer
+            self.user_officer,
+            self.user_sync,
+        ):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 candidate.with_user(user).write({"gate_missing": "none"})
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["trainlink.promotion.candidate"].with_user(user).create(
+                    {
+                        "employee_id": self.otto.id,
+                        "path_id": self.path.id,
+                        "gate_missing": "none",
+                    }
+                )
 
     def test_who_sees_the_gates(self):
         candidate = self._candidate()
