@@ -72,27 +72,17 @@ Exit status: 0 when every report opens within the limit, 1 when one does not,
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_award import (  # noqa: E402
-    SetupError,
-    core_addons_path,
-    drop_database,
-    find_odoo_bin,
-    odoo_options,
-    progress,
-)
+from bench_odoo import main as bench_main  # noqa: E402
+from bench_odoo import progress, run_job  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDON = "trainlink_analytics"
 LIMIT_SECONDS = 2.0
 EMPLOYEES = 2000
@@ -102,20 +92,6 @@ YEAR = 2025
 RUNS = 3
 SEED = 2025
 MARKER = "TRAINLINK_BENCH_ANALYTICS "
-INSTALL_TIMEOUT = 1800
-RUN_TIMEOUT = 3600
-
-# Loads this file in ``odoo-bin shell`` (where ``env`` is a superuser
-# environment) and runs shell_main(); the shell rolls back at its end too.
-BOOTSTRAP = """
-import importlib.util, os
-spec = importlib.util.spec_from_file_location(
-    "trainlink_bench_analytics", os.environ["TRAINLINK_BENCH_SCRIPT"]
-)
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
-bench.shell_main(env, os.environ["TRAINLINK_BENCH_JOB"])
-"""
 
 
 # ============================================== inside odoo-bin shell ==
@@ -702,73 +678,6 @@ def _open_list(model, fields, call):
 # ================================================ outside Odoo: setup ==
 
 
-def create_database(odoo_bin, addons_path, db, folder):
-    log = Path(folder, "install.log")
-    progress(f"creating database {db} with {ADDON} (log: {log})")
-    command = [
-        odoo_bin,
-        "-d",
-        db,
-        "-i",
-        ADDON,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--max-cron-threads=0",
-        *odoo_options(addons_path),
-    ]
-    began = time.perf_counter()
-    with log.open("w", encoding="utf-8") as handle:
-        try:
-            done = subprocess.run(
-                command,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                timeout=INSTALL_TIMEOUT,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SetupError(f"installing {ADDON} did not finish: {error}") from error
-    if done.returncode:
-        tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
-        raise SetupError(f"installing {ADDON} failed ({done.returncode}):\n{tail}")
-    progress(f"installed in {time.perf_counter() - began:.0f} s")
-
-
-def run_in_shell(odoo_bin, addons_path, db, args, folder):
-    """The records built and the reports opened in odoo-bin shell; its
-    results."""
-    job = Path(folder, "job.json")
-    job.write_text(
-        json.dumps({"employees": args.employees, "attendances": args.attendances}),
-        encoding="utf-8",
-    )
-    environment = {
-        **os.environ,
-        "TRAINLINK_BENCH_SCRIPT": str(Path(__file__).resolve()),
-        "TRAINLINK_BENCH_JOB": str(job),
-    }
-    progress(f"odoo-bin shell -d {db}: building the records and opening the reports")
-    try:
-        # Odoo's log and the progress lines go to the terminal (stderr).
-        done = subprocess.run(
-            [odoo_bin, "shell", "-d", db, *odoo_options(addons_path)],
-            input=BOOTSTRAP,
-            stdout=subprocess.PIPE,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            env=environment,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise SetupError(f"odoo-bin shell did not finish: {error}") from error
-    for line in done.stdout.splitlines():
-        if line.startswith(MARKER):
-            return json.loads(line.removeprefix(MARKER))
-    tail = " | ".join(done.stdout.strip().splitlines()[-5:])
-    raise SetupError(
-        f"odoo-bin shell exited {done.returncode} without figures (see its log "
-        f"above){': ' + tail if tail else ''}"
-    )
-
-
 # ========================================================= reporting ==
 
 CALLS = {
@@ -863,35 +772,20 @@ def parse_args(argv):
 
 
 def run(args):
-    odoo_bin = find_odoo_bin()
-    core = core_addons_path(odoo_bin)
-    addons_path = ",".join(filter(None, [str(REPO_ROOT / "addons"), core]))
-    created = None
-    with tempfile.TemporaryDirectory(prefix="tl-bench-analytics-") as folder:
-        try:
-            db = args.db
-            if not db:
-                stamp = time.strftime("%Y%m%d_%H%M%S")
-                db = created = f"tl_bench_an_{stamp}_{os.getpid()}"
-                create_database(odoo_bin, addons_path, db, folder)
-            result = run_in_shell(odoo_bin, addons_path, db, args, folder)
-        finally:
-            if created and args.keep_db:
-                progress(f"kept database {created}")
-            elif created:
-                drop_database(odoo_bin, created)
-    if created:
-        db += f" (created for this run, {'kept' if args.keep_db else 'dropped'})"
+    db, result = run_job(
+        args,
+        "tl_bench_an",
+        (ADDON,),
+        __file__,
+        {"employees": args.employees, "attendances": args.attendances},
+        MARKER,
+        "building the records and opening the reports",
+    )
     return 0 if print_report(db, args, result) else 1
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except SetupError as error:
-        print(f"SETUP ERROR: {error}", file=sys.stderr)
-        return 2
+    return bench_main(parse_args, run, argv)
 
 
 if __name__ == "__main__":

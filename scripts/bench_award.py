@@ -67,20 +67,19 @@ benchmark cannot be set up or run.
 import argparse
 import json
 import math
-import os
 import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_odoo import main as bench_main  # noqa: E402
+from bench_odoo import progress, run_job  # noqa: E402
+
 ADDONS = ("trainlink_performance", "trainlink_award")
 LIMIT_SECONDS = 30.0
 LIMIT_EMPLOYEES = 2000
@@ -91,34 +90,11 @@ YEAR = 2025
 WARMUP_SIZE = 20
 SEED = 2025
 MARKER = "TRAINLINK_BENCH_AWARD "
-INSTALL_TIMEOUT = 1800
-RUN_TIMEOUT = 3600
 # Statements listed when the query count grows, and their printed length.
 GROWING_SHOWN = 12
 STATEMENT_CHARS = 160
 # A statement's shape: its text, any run of placeholders shortened.
 PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
-
-# Loads this file in ``odoo-bin shell`` (where ``env`` is a superuser
-# environment) and runs shell_main(); the shell rolls back at its end too.
-BOOTSTRAP = """
-import importlib.util, os
-spec = importlib.util.spec_from_file_location(
-    "trainlink_bench_award", os.environ["TRAINLINK_BENCH_SCRIPT"]
-)
-bench = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(bench)
-bench.shell_main(env, os.environ["TRAINLINK_BENCH_JOB"])
-"""
-
-
-class SetupError(Exception):
-    """The benchmark cannot be set up or run: exit status 2."""
-
-
-def progress(message):
-    """A progress line on stderr, so stdout keeps only the report."""
-    print(f"  .. {message}", file=sys.stderr, flush=True)
 
 
 # ============================================== inside odoo-bin shell ==
@@ -486,119 +462,6 @@ def _summary(campaign):
 # ================================================ outside Odoo: setup ==
 
 
-def find_odoo_bin():
-    explicit = os.environ.get("ODOO_BIN")
-    if explicit:
-        found = shutil.which(explicit)
-        if not found:
-            raise SetupError(f"ODOO_BIN={explicit} is not an executable")
-        return found
-    found = shutil.which("odoo-bin") or shutil.which("odoo")
-    if not found:
-        raise SetupError("no Odoo found: set ODOO_BIN or put odoo-bin on PATH")
-    return found
-
-
-def core_addons_path(odoo_bin):
-    """$ODOO_ADDONS_PATH, else the addons path Odoo computes or reads from
-    its configuration (odoo-bin is often a wrapper: its place says nothing)."""
-    if os.environ.get("ODOO_ADDONS_PATH"):
-        return os.environ["ODOO_ADDONS_PATH"]
-    prefix = "TRAINLINK_ADDONS_PATH="
-    done = subprocess.run(
-        [odoo_bin, "shell", "--no-http", "--log-level=critical"],
-        input=f"print({prefix!r} + odoo.tools.config['addons_path'])",
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    lines = [x for x in done.stdout.splitlines() if x.startswith(prefix)]
-    # Empty: Odoo appends its own odoo/addons to any addons path anyway.
-    return lines[-1].removeprefix(prefix) if lines else ""
-
-
-def odoo_options(addons_path):
-    return [f"--addons-path={addons_path}", "--no-http", "--log-level=warn"]
-
-
-def create_database(odoo_bin, addons_path, db, folder):
-    log = Path(folder, "install.log")
-    progress(f"creating database {db} with {', '.join(ADDONS)} (log: {log})")
-    command = [
-        odoo_bin,
-        "-d",
-        db,
-        "-i",
-        ",".join(ADDONS),
-        "--without-demo=all",
-        "--stop-after-init",
-        "--max-cron-threads=0",
-        *odoo_options(addons_path),
-    ]
-    began = time.perf_counter()
-    with log.open("w", encoding="utf-8") as handle:
-        try:
-            done = subprocess.run(
-                command,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                timeout=INSTALL_TIMEOUT,
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SetupError(
-                f"installing the add-ons did not finish: {error}"
-            ) from error
-    if done.returncode:
-        tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-15:])
-        raise SetupError(f"installing the add-ons failed ({done.returncode}):\n{tail}")
-    progress(f"installed in {time.perf_counter() - began:.0f} s")
-
-
-def drop_database(odoo_bin, db):
-    """Drop the database and its filestore."""
-    done = subprocess.run(
-        [odoo_bin, "db", "drop", db],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        progress(f"could not drop {db}: {done.stderr.strip()[-300:]}")
-    else:
-        progress(f"dropped database {db}")
-
-
-def run_in_shell(odoo_bin, addons_path, db, sizes, folder):
-    """The records built and scored in odoo-bin shell; its results."""
-    job = Path(folder, "job.json")
-    job.write_text(json.dumps({"sizes": sizes}), encoding="utf-8")
-    environment = {
-        **os.environ,
-        "TRAINLINK_BENCH_SCRIPT": str(Path(__file__).resolve()),
-        "TRAINLINK_BENCH_JOB": str(job),
-    }
-    progress(f"odoo-bin shell -d {db}: building the records and scoring")
-    try:
-        # Odoo's log and the progress lines go to the terminal (stderr).
-        done = subprocess.run(
-            [odoo_bin, "shell", "-d", db, *odoo_options(addons_path)],
-            input=BOOTSTRAP,
-            stdout=subprocess.PIPE,
-            text=True,
-            timeout=RUN_TIMEOUT,
-            env=environment,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise SetupError(f"odoo-bin shell did not finish: {error}") from error
-    for line in done.stdout.splitlines():
-        if line.startswith(MARKER):
-            return json.loads(line.removeprefix(MARKER))
-    tail = " | ".join(done.stdout.strip().splitlines()[-5:])
-    raise SetupError(
-        f"odoo-bin shell exited {done.returncode} without figures (see its log "
-        f"above){': ' + tail if tail else ''}"
-    )
-
-
 # ========================================================= reporting ==
 
 RUN_LABELS = ("first run", "recompute")
@@ -726,37 +589,22 @@ def parse_args(argv):
 
 
 def run(args):
-    odoo_bin = find_odoo_bin()
-    core = core_addons_path(odoo_bin)
-    addons_path = ",".join(filter(None, [str(REPO_ROOT / "addons"), core]))
-    created = None
-    with tempfile.TemporaryDirectory(prefix="trainlink-bench-award-") as folder:
-        try:
-            db = args.db
-            if not db:
-                stamp = time.strftime("%Y%m%d_%H%M%S")
-                db = created = f"trainlink_bench_award_{stamp}_{os.getpid()}"
-                create_database(odoo_bin, addons_path, db, folder)
-            results = run_in_shell(odoo_bin, addons_path, db, args.sizes, folder)
-        finally:
-            if created and args.keep_db:
-                progress(f"kept database {created}")
-            elif created:
-                drop_database(odoo_bin, created)
+    db, results = run_job(
+        args,
+        "trainlink_bench_award",
+        ADDONS,
+        __file__,
+        {"sizes": args.sizes},
+        MARKER,
+        "building the records and scoring",
+    )
     lines = checks(results)
-    if created:
-        db += f" (created for this run, {'kept' if args.keep_db else 'dropped'})"
     print_report(db, results, lines)
     return 0 if all(passed for _line, passed in lines) else 1
 
 
 def main(argv=None):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except SetupError as error:
-        print(f"SETUP ERROR: {error}", file=sys.stderr)
-        return 2
+    return bench_main(parse_args, run, argv)
 
 
 if __name__ == "__main__":
