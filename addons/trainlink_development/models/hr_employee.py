@@ -71,9 +71,8 @@ class HrEmployee(models.Model):
             )
 
     def _trainlink_development_action(self, xml_id):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
-        action["domain"] = [("employee_id", "=", self.id)]
+        """The core's employee action, creating for the employee."""
+        action = self._trainlink_action(xml_id)
         action["context"] = {"default_employee_id": self.id}
         return action
 

@@ -203,3 +203,24 @@ class TestIdpBadInput(DevelopmentCase):
             goal.with_user(self.user_emma).write({"idp_id": other.id})
         with self.assertRaisesRegex(UserError, "does not move"):
             self.idp.with_user(self.user_emma).write({"employee_id": self.otto.id})
+
+
+@tagged("post_install", "-at_install")
+class TestEmployeeButtons(DevelopmentCase):
+    def test_buttons_open_the_employees_records_and_create_for_them(self):
+        for action in (
+            self.emma.action_open_trainlink_idps(),
+            self.emma.action_open_trainlink_proposals(),
+        ):
+            with self.subTest(model=action["res_model"]):
+                self.assertEqual(action["domain"], [("employee_id", "=", self.emma.id)])
+                self.assertEqual(
+                    action["context"], {"default_employee_id": self.emma.id}
+                )
+        self.assertEqual(
+            self.emma.action_open_trainlink_idps()["res_model"], "trainlink.idp"
+        )
+        self.assertEqual(
+            self.emma.action_open_trainlink_proposals()["res_model"],
+            "trainlink.training.proposal",
+        )
