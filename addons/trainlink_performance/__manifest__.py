@@ -4,7 +4,7 @@
     "name": "TrainLink Performance",
     "summary": "Link training to KPIs: needs, courses, sessions, application plans "
     "and mentoring inside the Employees app",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources/Employees",
     "website": "https://github.com/trainlink/trainlink-performance",
     "author": "TrainLink Performance",

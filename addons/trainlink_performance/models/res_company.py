@@ -89,6 +89,14 @@ class ResCompany(models.Model):
         "department, then the same job, then the job family) it is "
         "inconclusive.",
     )
+    trainlink_hold_consequences = fields.Boolean(
+        string="Release Consequences by Hand",
+        default=True,
+        help="The consequences of an insufficient training effect (the "
+        "manager's review, the retraining, the improvement plan) wait until "
+        "a training officer releases or dismisses them; otherwise they are "
+        "arranged as soon as the effect is rated.",
+    )
     trainlink_min_group_size = fields.Integer(
         string="Minimum Group Size",
         default=5,

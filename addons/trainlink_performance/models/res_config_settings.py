@@ -43,6 +43,9 @@ class ResConfigSettings(models.TransientModel):
     trainlink_min_peers = fields.Integer(
         related="company_id.trainlink_min_peers", readonly=False
     )
+    trainlink_hold_consequences = fields.Boolean(
+        related="company_id.trainlink_hold_consequences", readonly=False
+    )
     trainlink_min_group_size = fields.Integer(
         related="company_id.trainlink_min_group_size", readonly=False
     )

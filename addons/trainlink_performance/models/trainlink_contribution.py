@@ -75,6 +75,11 @@ COMPARED_FIELDS = (
 # Writing any of these can change a rating: the rules are applied again.
 MEASURE_FIELDS = {*COMPARED_FIELDS, "attendance_id", "kpi_id", "post_start", "post_end"}
 REVIEW_ACTIVITY = "trainlink_performance.mail_activity_type_review_effect"
+CONSEQUENCE_STATES = [
+    ("pending", "Awaiting Release"),
+    ("released", "Released"),
+    ("dismissed", "Dismissed"),
+]
 
 
 class TrainlinkContribution(models.Model):
@@ -93,7 +98,8 @@ class TrainlinkContribution(models.Model):
             "rule_id",
             "score_bonus",
             "pip_due",
-            "consequences_applied",
+            "consequence_state",
+            "consequence_reviewer_id",
             "retrain_attendance_id",
             "retrain_need_id",
             "run_id",
@@ -272,11 +278,32 @@ class TrainlinkContribution(models.Model):
         help="The effect is insufficient and the rule asks for a performance "
         "improvement plan.",
     )
-    consequences_applied = fields.Boolean(
+    consequence_state = fields.Selection(
+        CONSEQUENCE_STATES,
+        string="Consequences",
         readonly=True,
         copy=False,
-        help="The review and retraining of an insufficient effect were arranged; "
-        "reset when the rating changes, so that a relapse is handled again.",
+        index=True,
+        help="What became of the consequences of an insufficient effect (the "
+        "manager's review, the retraining, the improvement plan): awaiting "
+        "release by a training officer when the company releases them by "
+        "hand, released (arranged), or dismissed. Reset when the rating "
+        "changes, so that a relapse is handled again.",
+    )
+    consequence_reviewer_id = fields.Many2one(
+        "res.users",
+        string="Reviewer",
+        readonly=True,
+        copy=False,
+        index=True,
+        ondelete="set null",
+        help="Who reviews the training with the employee: their manager, else "
+        "the department's manager, else the course's training officer.",
+    )
+    consequence_summary = fields.Char(
+        string="What Follows",
+        compute="_compute_consequence_summary",
+        help="What releasing the consequences arranges, as the rule says.",
     )
     retrain_attendance_id = fields.Many2one(
         "trainlink.attendance",
@@ -419,6 +446,20 @@ class TrainlinkContribution(models.Model):
             )
 
     @api.depends("employee_id", "course_id", "kpi_id", "post_end")
+    @api.depends("rule_id", "pip_due", "consequence_state")
+    def _compute_consequence_summary(self):
+        for contribution in self:
+            rule = contribution.rule_id
+            parts = []
+            if contribution.consequence_state:
+                if rule.review_activity:
+                    parts.append(_("review with the manager"))
+                if rule.retrain:
+                    parts.append(_("retraining"))
+                if contribution.pip_due:
+                    parts.append(_("improvement plan"))
+            contribution.consequence_summary = tools.format_list(self.env, parts)
+
     def _compute_display_name(self):
         for contribution in self:
             contribution.display_name = (
@@ -496,9 +537,20 @@ class TrainlinkContribution(models.Model):
                 to_write[tuple(sorted(changed.items()))].append(contribution.id)
         for changed, ids in to_write.items():
             contributions.browse(ids).write(dict(changed))
-        contributions.filtered(
-            lambda c: c.rating == "insufficient" and not c.consequences_applied
-        )._arrange_insufficient_consequences()
+        arising = contributions.filtered(
+            lambda c: (
+                c.rating == "insufficient"
+                and not c.consequence_state
+                and c._has_consequences()
+            )
+        )
+        held = arising.filtered(lambda c: c.company_id.trainlink_hold_consequences)
+        held._hold_consequences()
+        (arising - held)._release_consequences()
+        # A plan is a consequence too: it waits for the release.
+        pip_turned_on = pip_turned_on.filtered(
+            lambda c: c.consequence_state == "released"
+        )
         if pip_turned_on:
             pip_turned_on._trainlink_pip_due()
 
@@ -564,7 +616,10 @@ class TrainlinkContribution(models.Model):
             "pip_due": bool(
                 insufficient and rule.improvement_plan and self._plan_evidence(rule)
             ),
-            "consequences_applied": bool(insufficient and self.consequences_applied),
+            "consequence_state": insufficient and self.consequence_state,
+            "consequence_reviewer_id": (
+                insufficient and self.consequence_reviewer_id.id
+            ),
         }
 
     def _plan_evidence(self, rule):
@@ -584,20 +639,79 @@ class TrainlinkContribution(models.Model):
             "rule_id": self.rule_id.id,
             "score_bonus": self.score_bonus,
             "pip_due": self.pip_due,
-            "consequences_applied": self.consequences_applied,
+            "consequence_state": self.consequence_state,
+            "consequence_reviewer_id": self.consequence_reviewer_id.id,
         }
 
     # ---------------------------------------------------------- consequences --
 
-    def _arrange_insufficient_consequences(self):
+    def action_release_consequences(self):
+        """Arrange the consequences awaiting release: the reviews, the
+        retraining and the improvement plans; each reviewer is told once."""
+        pending = self._check_consequence_decision()
+        pending._release_consequences()
+        planned = pending.filtered("pip_due")
+        if planned:
+            planned._trainlink_pip_due()
+        return True
+
+    def action_dismiss_consequences(self):
+        """Drop the consequences awaiting release (e.g. the data behind the
+        rating is known to be wrong): nothing is arranged, nobody is told."""
+        pending = self._check_consequence_decision()
+        pending.write({"consequence_state": "dismissed"})
+        return True
+
+    def _check_consequence_decision(self):
+        """The contributions awaiting release, as superuser, once the user may
+        decide on them: a training officer with write access, not about
+        themselves."""
+        if not self.env.user.has_group(GROUP_OFFICER):
+            raise AccessError(
+                _("Only training officers can release or dismiss consequences.")
+            )
+        self.check_access("write")
+        if self.employee_id.user_id & self.env.user:
+            raise AccessError(
+                _(
+                    "You cannot release or dismiss the consequences of your "
+                    "own training."
+                )
+            )
+        return self.sudo().filtered(lambda c: c.consequence_state == "pending")
+
+    def _has_consequences(self):
+        """Whether the rule of an insufficient effect arranges anything."""
+        self.ensure_one()
+        rule = self.rule_id
+        return bool(rule.review_activity or rule.retrain or self.pip_due)
+
+    def _hold_consequences(self):
+        """Keep the consequences until a training officer releases them,
+        noting who would review each training."""
+        by_reviewer = defaultdict(list)
+        for contribution in self:
+            by_reviewer[contribution._reviewer().id].append(contribution.id)
+        for reviewer_id, ids in by_reviewer.items():
+            self.browse(ids).write(
+                {
+                    "consequence_state": "pending",
+                    "consequence_reviewer_id": reviewer_id or False,
+                }
+            )
+
+    def _release_consequences(self):
         """An insufficient effect: the manager reviews the training with the
-        employee and the employee is trained again, as the rule says. The
-        whole batch at once: the queries do not grow with its size."""
+        employee and the employee is trained again, as the rule says; each
+        reviewer gets one summary of what was arranged instead of a message
+        per activity. The whole batch at once: the queries do not grow with
+        its size."""
         if not self:
             return
         self.filtered(lambda c: c.rule_id.review_activity)._schedule_review()
         self.filtered(lambda c: c.rule_id.retrain)._plan_retraining()
-        self.write({"consequences_applied": True})
+        self.write({"consequence_state": "released"})
+        self._notify_reviewers()
 
     def _reviewer(self):
         """The employee's manager, else the department's, else the course's
@@ -660,7 +774,74 @@ class TrainlinkContribution(models.Model):
         if vals_list:
             # Each activity computes the name of its record: read them at once.
             attendances.mapped("display_name")
-            Activity.create(vals_list)
+            # No message per activity: each reviewer gets one summary.
+            Activity.with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _notify_reviewers(self):
+        """One message per reviewer, in their language, listing the trainings
+        of the batch they review and how each employee is retrained."""
+        by_reviewer = defaultdict(list)
+        for contribution in self:
+            rule = contribution.rule_id
+            reviewer = contribution._reviewer()
+            if reviewer and (rule.review_activity or rule.retrain):
+                by_reviewer[reviewer].append(contribution.id)
+        Thread = self.env["mail.thread"]
+        for reviewer, ids in by_reviewer.items():
+            contributions = self.browse(ids).with_context(lang=reviewer.lang)
+            subject, body = contributions._reviewer_summary()
+            Thread.message_notify(
+                partner_ids=reviewer.partner_id.ids, subject=subject, body=body
+            )
+
+    def _reviewer_summary(self):
+        """(subject, body) of a reviewer's summary, in the context's language."""
+        row = Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
+        lines = [
+            row
+            % (
+                c.employee_id.name,
+                c.course_id.name,
+                c.kpi_id.display_name,
+                f"{c.net_lift:+.1f} %",
+                c._retraining_label(),
+            )
+            for c in self.sorted(lambda c: (c.employee_id.name or "", c.id))
+        ]
+        header = Markup(
+            "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+            "</tr></thead>"
+        ) % (_("Employee"), _("Course"), _("KPI"), _("Net Lift"), _("Retraining"))
+        intro = _(
+            "These trainings did not move their KPI enough, net of peers. "
+            "Please review each with the employee: the activities are in your "
+            "to-do list."
+        )
+        body = Markup(
+            "<p>%s</p><table class='table table-sm'>%s<tbody>%s</tbody></table>"
+        ) % (
+            intro,
+            header,
+            Markup().join(lines),
+        )
+        subject = _(
+            "Training effects to review: %(count)s",
+            count=len(self.attendance_id),
+        )
+        return subject, body
+
+    def _retraining_label(self):
+        """How the employee is retrained, in the context's language."""
+        self.ensure_one()
+        session = self.retrain_attendance_id.session_id
+        if session:
+            return _(
+                "Enrolled in the session of %(date)s",
+                date=tools.format_date(self.env, session.date_start),
+            )
+        if self.retrain_need_id:
+            return _("Training need raised")
+        return ""
 
     def _review_texts(self):
         """(summary, note) of the review activity, in the context's language."""

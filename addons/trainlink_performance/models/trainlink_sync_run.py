@@ -41,11 +41,36 @@ class TrainlinkSyncRun(models.Model):
         help="One line per rejected row: its position, key and reason."
     )
     error = fields.Text(help="Why the run failed, as reported by the worker.")
+    consequence_pending_count = fields.Integer(
+        string="Consequences to Release",
+        compute="_compute_consequence_pending_count",
+        help="Insufficient effects written by this run whose consequences wait "
+        "for a training officer to release them.",
+    )
 
     @api.depends("source", "started")
     def _compute_name(self):
         for run in self:
             run.name = f"{run.source} {fields.Datetime.to_string(run.started)}"
+
+    def _compute_consequence_pending_count(self):
+        counts = dict(
+            self.env["trainlink.contribution"]._read_group(
+                [("run_id", "in", self.ids), ("consequence_state", "=", "pending")],
+                ["run_id"],
+                ["__count"],
+            )
+        )
+        for run in self:
+            run.consequence_pending_count = counts.get(run, 0)
+
+    def action_open_pending_consequences(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "trainlink_performance.trainlink_contribution_action_consequences"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        return action
 
     def _add_result(self, result):
         """Accumulate one upsert call's result into the run, if any."""

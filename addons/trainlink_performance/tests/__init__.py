@@ -18,3 +18,4 @@ from . import test_menus
 from . import test_score_wizard
 from . import test_need_from_data
 from . import test_contribution_batch
+from . import test_consequence_release

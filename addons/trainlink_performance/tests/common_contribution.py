@@ -21,6 +21,9 @@ class ContributionCase(TrainlinkCase):
         cls.attendance = cls._completed_attendance(cls.emma)
         cls.user_sync = cls._user("tl_sync", GROUP_SYNC)
         cls.user_hr = cls._user("tl_hr", "hr.group_hr_user")
+        # The consequences of an insufficient effect arrive as soon as it is
+        # rated; TestConsequenceRelease covers holding them for release.
+        cls.company.trainlink_hold_consequences = False
 
     @classmethod
     def _contribution(cls, attendance=None, kpi=None, **values):

@@ -265,7 +265,7 @@ class TestContribution(ContributionCase):
         contribution.post_value = 110.0
         self.assertEqual(contribution.rating, "good")
         self.assertFalse(contribution.pip_due)
-        self.assertFalse(contribution.consequences_applied)
+        self.assertFalse(contribution.consequence_state)
 
     def test_insufficient_malus_from_the_rule(self):
         self.default_rule.bonus_insufficient = -3.0
@@ -436,3 +436,17 @@ class TestLanguageOfWhatRunsCreate(ContributionCase):
             [("attendance_id", "=", self.attendance.id)]
         )
         self.assertIn("复训", contribution.retrain_need_id.name)
+
+    def test_the_managers_summary_is_in_their_language(self):
+        self.Contribution.with_user(self.user_sync).with_context(
+            lang="en_US"
+        ).api_upsert([self._api_row(post_value=80.0, net_lift_se=1.0)])
+        summary = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.user_eric.partner_id.ids),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertEqual(len(summary), 1)
+        self.assertIn("复盘", summary.subject)
+        self.assertIn("培训需求", str(summary.body))

@@ -96,7 +96,7 @@ class TestContributionBatch(ContributionCase):
                     contribution.kpi_id.id,
                     contribution.rating,
                     contribution.pip_due,
-                    contribution.consequences_applied,
+                    contribution.consequence_state,
                     sorted(
                         (a.user_id.id, a.summary, str(a.note), a.date_deadline)
                         for a in reviews
@@ -148,7 +148,7 @@ class TestContributionBatch(ContributionCase):
         self.assertEqual(outcome, one_by_one)
         # Not a vacuous comparison: every consequence is in it.
         self.assertEqual(set(batch.mapped("rating")), {"insufficient"})
-        self.assertTrue(all(batch.mapped("consequences_applied")))
+        self.assertEqual(set(batch.mapped("consequence_state")), {"released"})
         reviews = self.env["mail.activity"].search(
             [
                 ("res_model", "=", "trainlink.attendance"),
@@ -217,7 +217,7 @@ class TestContributionBatch(ContributionCase):
         self.statements = statements
         insufficient = contributions.filtered(lambda c: c.rating == "insufficient")
         self.assertEqual(len(insufficient), count // 2)
-        self.assertTrue(all(insufficient.mapped("consequences_applied")))
+        self.assertEqual(set(insufficient.mapped("consequence_state")), {"released"})
         self.assertTrue(insufficient.retrain_attendance_id)
         self.assertTrue(insufficient.retrain_need_id)
         return queries

@@ -53,3 +53,10 @@ class TestMenus(TrainlinkCase):
             with self.subTest(menu=xmlid):
                 self.assertTrue(self._reachable(admin, xmlid))
                 self.assertFalse(self._reachable(self.user_officer, xmlid))
+
+    def test_consequences_to_release_are_reached_by_training_officers_only(self):
+        xmlid = "trainlink_contribution_menu_consequences"
+        self.assertTrue(self._reachable(self.user_officer, xmlid))
+        for user in (self.user_mia, self.user_eric, self.user_emma):
+            with self.subTest(user=user.login):
+                self.assertFalse(self._reachable(user, xmlid))
