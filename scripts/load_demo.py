@@ -26,16 +26,55 @@ the same API a client or the sync worker uses, so the add-on's logic runs:
   seasonality x trend x noise; after an employee completes a course whose
   modules name the KPI, the KPI improves by the module's expected lift, scaled
   by the exam score and the person (some never apply what they learned),
-  reached gradually over three months.
+  reached gradually over three months;
+- KPI targets: for each department with KPIs, a department target of each of
+  its KPIs for every calendar period inside the timeline (of the shortest
+  period type of the assessment cycle of its job family: months for sales,
+  quarters for the assembly lines), 10 % better than its people's expected
+  level (before training), agreed,
+  then cascaded to its employees with the add-on's Cascade and agreed, as HR
+  and the managers do;
+- the measured effect: the sync worker's contributions step, run by
+  ``demo_worker.py`` with the worker's Python (``--worker-python``, by default
+  the repository's ``.venv``), as the sync user and as of the day after the
+  timeline, reads the stored KPI values and writes the contributions of the
+  completed trainings, which the add-on's rules rate; its report is printed.
+  It is the worker's own code (its Runner, as ``python -m sync_worker
+  run-once``). Most ratings of one person's effect are inconclusive: monthly
+  figures are noisy, and the rules decline to judge without evidence;
+- performance scores of the last assessment cycle, computed with the Compute
+  Scores wizard: for each job family, every period of each period type of its
+  cycle that lies inside the timeline and ends in its last twelve months
+  (months for sales; quarters for operations and R&D; half-years for
+  management and R&D; a year only when a whole calendar year is inside),
+  then confirmed, as HR does once a period is over;
+- promotion requirements for Key Account Manager, Team Leader and Production
+  Supervisor (core courses passed with at least 80, one approved practice
+  case, a performance score of at least 70); six candidates each among the
+  holders of the job below who passed the most of its courses; for two in
+  three of them an application plan of a passed core course (accepted, four
+  weekly check-ins, closed) and its practice case (submitted, approved); the
+  candidates who pass every gate are submitted to the promotion review with
+  its button, which refuses anyone who misses one.
+
+The load leaves no pending activity dated in the past: the application plans
+lie in the past and are closed, and the reviews an insufficient effect asks
+for are due a week after the load.
 
 Records are found again by their natural key (department, job and need by
 name, employee by badge id, KPI and course by code, module by course and name,
 session by course and start date, KPI value by source ``demo`` and external
-key), so a re-run with the same options creates nothing and changes nothing;
-it only adds a line to the Sync Runs log. The same ``--seed`` gives the same
-data. The timeline ends with the last full month before the first load and is
-kept in the system parameter ``trainlink_demo.end_month``, so that re-runs in
-a later month find the same sessions and values (``--end-month`` moves it).
+key, target by KPI, department and period (employee targets are Cascade's,
+which skips whoever has one), score by employee and period, promotion path by
+job, candidate by employee and path, application plan by training), so a
+re-run with the same options creates nothing and changes nothing: agreed
+targets and confirmed scores stay as they are, the worker finds every
+contribution unchanged. It only adds two lines to the Sync Runs log (the KPI
+values and the worker's run). The same ``--seed`` gives the same data. The
+timeline ends with the last full month before the first load and is kept in
+the system parameter ``trainlink_demo.end_month``, so that re-runs in a later
+month find the same sessions, values, contributions and periods
+(``--end-month`` moves it).
 
 Everything goes into the current company of the admin account given by
 ``--login``/``--password``, which must be in Settings, Employees Officer and
@@ -45,16 +84,26 @@ company currency.
     scripts/load_demo.py --url http://localhost:8069 --db trainlink \\
         --login admin --password admin
 
+``--skip-worker`` leaves the worker out (when its dependencies are not
+installed): the scores are then computed without the measured effect and left
+in draft; a later run without it measures the effect, computes the scores
+again and confirms them.
+
 Exit status: 0 when everything was loaded, 1 when the load failed on the way
-(a call refused, a KPI value rejected), 2 when it cannot start (login, add-on
-not installed, missing rights).
+(a call refused, a KPI value rejected, the worker's run ending with a non-zero
+status), 2 when it cannot start (login, add-on not installed, missing rights,
+the worker not importable with its Python).
 """
 
 import argparse
+import json
 import math
+import os
 import random
 import secrets
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
@@ -62,7 +111,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 from odoo_rpc import (  # noqa: E402
     ALL_RECORDS,
     RPC_ERRORS,
@@ -88,6 +138,11 @@ REQUIRED_GROUPS = (
     "trainlink_performance.group_trainlink_admin",
 )
 CREATE_CHUNK = 500
+# Runs the sync worker's contributions step (with the worker's Python).
+WORKER_SCRIPT = HERE / "demo_worker.py"
+DEFAULT_WORKER_PYTHON = HERE.parent / ".venv" / "bin" / "python"
+# Targets agreed (and scores confirmed) a call.
+ACTION_CHUNK = 1000
 
 # ----------------------------------------------------------------- the data --
 
@@ -441,6 +496,75 @@ NEED_ACTIONS = {
     ("new", "rejected"): ("action_reject",),
 }
 
+# Department targets: the expected level of the department's people, this
+# much better (a lower-is-better KPI this much lower).
+TARGET_STRETCH = 0.1
+TARGET_KEY = (
+    "kpi_id",
+    "level",
+    "department_id",
+    "period_type",
+    "period_start",
+    "company_id",
+)
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+# The last assessment cycle: the periods ending in the last this many months.
+CYCLE_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PathDef:
+    job: str  # the target job
+    from_job: str  # its candidates hold this job
+    courses: tuple  # required core courses
+    kpis: tuple  # the competencies the target job is judged on
+    description: str
+
+
+# fmt: off
+PATHS = (
+    PathDef(
+        "Key Account Manager", "Sales Representative", ("SAL-NEG", "SAL-KAM"),
+        ("SALES_REV", "RETENTION", "CONV_RATE"),
+        "Representatives who sell on value and plan their accounts take over "
+        "key accounts.",
+    ),
+    PathDef(
+        TEAM_LEADER_JOB, "Assembly Operator", ("OPS-LEAN", "OPS-QAS"),
+        ("OUTPUT_PER_HOUR", "DEFECT_RATE"),
+        "Operators who master standard work and quality at the source lead a "
+        "team of twelve.",
+    ),
+    PathDef(
+        "Production Supervisor", TEAM_LEADER_JOB, ("OPS-LEAN", "MGT-COACH"),
+        ("OUTPUT_PER_HOUR", "DEFECT_RATE"),
+        "Team leaders who coach their operators run a whole line.",
+    ),
+)
+# fmt: on
+# Candidates nominated per path: the holders of its from_job who passed the
+# most of its courses; all but every third one wrote an approved practice case.
+CANDIDATES_PER_PATH = 6
+PATH_MIN_SCORE = 80.0  # a core course counts from this exam score on
+CASE_EVERY = 3
+# Course code: (practice case title, KPI, measured result, measured change %)
+# fmt: off
+PRACTICE_CASES = {
+    "SAL-NEG": ("Closed a framework agreement without an early discount",
+                "SALES_REV", "order value +12 % against the first offer", 12),
+    "SAL-KAM": ("An account plan for a top-ten client", "RETENTION",
+                "the client renewed for two years", 4),
+    "OPS-LEAN": ("Rebalanced stations 4 to 7 of the line", "OUTPUT_PER_HOUR",
+                 "output per hour +9 % in six weeks", 9),
+    "OPS-QAS": ("A poka-yoke fixture for the connector housing", "DEFECT_RATE",
+                "connector defects -40 %", -40),
+    "MGT-COACH": ("Weekly check-ins with four new operators", "OUTPUT_PER_HOUR",
+                  "the four reached standard output two weeks early", 5),
+}
+# fmt: on
+PLAN_WEEKS = 8  # an application plan runs this long after the course
+CHECKINS = 4  # weekly check-ins recorded on each plan
+
 # Share of enrolled people who miss the session; of trainees who never apply
 # what they learned; months for a course's effect to reach its full size.
 ABSENT_SHARE = 0.08
@@ -599,6 +723,28 @@ class Timeline:
 
     def label(self):
         return f"{self.months[0]:%Y-%m} .. {self.months[-1]:%Y-%m}"
+
+    def periods(self, period_type):
+        """First days of the calendar periods of this type (month, quarter,
+        half_year, year) that lie wholly inside the timeline, oldest first."""
+        size = PERIOD_MONTHS[period_type]
+        return [
+            month
+            for month in self.months
+            if (month.month - 1) % size == 0
+            and add_months(month, size - 1) <= self.months[-1]
+        ]
+
+    def cycle_periods(self, period_type):
+        """The periods of the last assessment cycle: those of periods() that
+        end in the last CYCLE_MONTHS months of the timeline."""
+        since = self.months[max(0, len(self.months) - CYCLE_MONTHS)]
+        size = PERIOD_MONTHS[period_type]
+        return [
+            start
+            for start in self.periods(period_type)
+            if add_months(start, size - 1) >= since
+        ]
 
 
 # ------------------------------------------------------------- the sessions --
@@ -839,6 +985,97 @@ def _change(values, first):
     return (sum(after) / len(after)) / mean_before - 1 if mean_before else 0.0
 
 
+# ---------------------------------------------- targets, scores, promotion --
+
+
+def department_target(kpi, baseline, timeline, start, period_type, headcount):
+    """A department's target of one KPI for the period of this type from
+    start: the expected level of its people as their values are generated
+    (median baseline x season x trend, before any training), TARGET_STRETCH
+    better. A sum adds up the months and the people (the add-on's Cascade
+    splits it evenly between them); the other aggregations average the
+    months (Cascade passes them on as they are)."""
+    median, _ = baseline
+    first = timeline.index(start)
+    levels = [
+        median
+        * kpi.season[add_months(start, n).month - 1]
+        * (1 + kpi.trend) ** (first + n)
+        for n in range(PERIOD_MONTHS[period_type])
+    ]
+    if kpi.aggregation == "sum":
+        value = sum(levels) * headcount
+    else:
+        value = sum(levels) / len(levels)
+    value *= 1 + TARGET_STRETCH if kpi.direction == "higher" else 1 - TARGET_STRETCH
+    if kpi.cap is not None:
+        value = min(value, kpi.cap)
+    return round_figure(value, kpi.digits)
+
+
+def round_figure(value, digits):
+    """Three significant digits from 1,000 on (4,320,000, not 4,321,737),
+    else the given digits."""
+    if abs(value) >= 1000:
+        return float(round(value, 2 - int(math.floor(math.log10(abs(value))))))
+    return float(round(value, digits))
+
+
+def domain_ids(domain):
+    """The ids of an action's domain [("id", "in", ids)]."""
+    for term in domain:
+        if list(term[:2]) == ["id", "in"]:
+            return list(term[2])
+    raise ValueError(f"no id list in the domain {domain!r}")
+
+
+def pick_candidates(path, people, best_scores, minimum):
+    """Badges of the path's candidates: holders of its from_job who passed at
+    least one of its courses (best exam score >= minimum), those who passed
+    the most first, then by badge; at most CANDIDATES_PER_PATH.
+    best_scores: {(badge, course code): best score of a completed training}."""
+    ranked = []
+    for person in people:
+        if person.job != path.from_job or person.is_manager:
+            continue
+        passed = sum(
+            best_scores.get((person.badge, code), -1) >= minimum
+            for code in path.courses
+        )
+        if passed:
+            ranked.append((-passed, person.badge))
+    return [badge for _, badge in sorted(ranked)[:CANDIDATES_PER_PATH]]
+
+
+def plan_dates(completed, last_day):
+    """(start, end, check-in days) of the application plan of a training
+    completed on that day: from a week later for PLAN_WEEKS weeks, over by
+    last_day (the end of the timeline), a check-in each week after the
+    start, at most CHECKINS."""
+    start = completed + timedelta(days=7)
+    end = max(start, min(start + timedelta(weeks=PLAN_WEEKS), last_day))
+    checkins = [start + timedelta(weeks=n) for n in range(1, CHECKINS + 1)]
+    return start, end, [day for day in checkins if day <= end]
+
+
+def worker_config(url, db, login, timeout, batch, state_path):
+    """The sync worker's settings (TOML) for the demo: its sync user and no
+    source (the KPI values are loaded), so that a run is the contributions
+    step alone. The password is not written: it goes in the environment."""
+    settings = {
+        "odoo_url": url,
+        "odoo_db": db,
+        "odoo_login": login,
+        "odoo_transport": "xmlrpc",
+        "timeout": float(timeout),
+        "batch_size": batch,
+        "state_path": str(state_path),
+    }
+    # A JSON string or number is a TOML one too.
+    lines = [f"{name} = {json.dumps(value)}" for name, value in settings.items()]
+    return "\n".join([*lines, "sources = []", ""])
+
+
 # ------------------------------------------------------------------ loading --
 
 
@@ -879,6 +1116,9 @@ class Loader:
         self.timeline = None
         self.people = build_roster(args.employees, args.seed, args.names)
         self.ids = {}  # kind of record -> {natural key: id}
+        self.cycles = {}  # job family -> period types of its cycle, shortest first
+        self.sync_password = None
+        self.worker = None  # the sync worker's run: as_of, status, report
 
     # -- helpers --
 
@@ -901,10 +1141,11 @@ class Loader:
             self._types[model] = {name: f["type"] for name, f in fields.items()}
         return self._types[model]
 
-    def ensure(self, model, key, vals_list):
+    def ensure(self, model, key, vals_list, update=True):
         """Find each record by its key fields, create the missing ones (in
-        batches), write the fields that differ on the found ones. Returns
-        {key values: id}; many2one values are ids, x2many values id lists."""
+        batches), write the fields that differ on the found ones (unless not
+        update: then they stay as they are). Returns {key values: id};
+        many2one values are ids, x2many values id lists."""
         types = self.field_types(model)
         keys = [tuple(vals[name] for name in key) for vals in vals_list]
         if len(set(keys)) != len(keys):
@@ -930,7 +1171,7 @@ class Loader:
             diff = {
                 name: value
                 for name, value in vals.items()
-                if not _same(types[name], record[name], value)
+                if update and not _same(types[name], record[name], value)
             }
             if diff:
                 self.call(model, "write", [record["id"]], _writable(types, diff))
@@ -966,7 +1207,30 @@ class Loader:
         if missing:
             raise SetupError(f"{admin.login} is not in the groups {', '.join(missing)}")
         self.company_id = admin.company_id()
+        self.cycles = self.read_cycles()
+        if not self.args.skip_worker:
+            self.check_worker()
         self.timeline = Timeline.ending(self.anchor(), self.args.months)
+
+    def read_cycles(self):
+        """{job family: period types of its assessment cycle, shortest first}."""
+        cycles = self.call(
+            "trainlink.assessment.cycle",
+            "search_read",
+            [("company_id", "=", self.company_id)],
+            ["job_family", "line_ids"],
+        )
+        family = {c["id"]: c["job_family"] for c in cycles}
+        lines = self.call(
+            "trainlink.assessment.cycle.line",
+            "read",
+            [line for c in cycles for line in c["line_ids"]],
+            ["cycle_id", "period_type"],
+        )
+        types = defaultdict(list)
+        for line in lines:
+            types[family[line["cycle_id"][0]]].append(line["period_type"])
+        return {f: sorted(t, key=PERIOD_MONTHS.get) for f, t in types.items()}
 
     def anchor(self):
         """The last month of the timeline: --end-month, else the one of the
@@ -1334,6 +1598,7 @@ class Loader:
         )
         self.stats.add("res.users", user_id, created=created)
         args = self.args
+        self.sync_password = password  # for the worker's run
         sync = OdooClient(args.url, args.db, SYNC_LOGIN, password, args.timeout)
         run_id = sync.call("trainlink.sync.run", "api_start", SOURCE)
         totals = {"read": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": []}
@@ -1351,8 +1616,350 @@ class Loader:
             sync.call("trainlink.sync.run", "api_finish", run_id, describe_error(error))
             raise
         sync.call("trainlink.sync.run", "api_finish", run_id)
-        totals["run"] = sync.call("trainlink.sync.run", "read", [run_id], ["name"])[0]
+        # The sync user may not read sync runs: the administrator reads it.
+        totals["run"] = self.call("trainlink.sync.run", "read", [run_id], ["name"])[0]
         return totals
+
+    # -- targets --
+
+    def target_period(self, department):
+        """Targets follow the shortest period of the assessment cycle of the
+        department's job family (a quarter without a cycle)."""
+        return (self.cycles.get(JOB_FAMILIES[department.member_job]) or ["quarter"])[0]
+
+    def load_targets(self):
+        """Department targets of the departments' KPIs for every calendar
+        period inside the timeline, agreed, then cascaded to their employees
+        with the add-on's Cascade and agreed: as HR and the managers do."""
+        model = "trainlink.kpi.target"
+        vals_list = []
+        for department in DEPARTMENTS:
+            period_type = self.target_period(department)
+            headcount = sum(p.department == department.name for p in self.people)
+            for start in self.timeline.periods(period_type):
+                for code, baseline in department.baselines.items():
+                    value = department_target(
+                        KPI_BY_CODE[code],
+                        baseline,
+                        self.timeline,
+                        start,
+                        period_type,
+                        headcount,
+                    )
+                    vals_list.append(
+                        {
+                            "kpi_id": self.ids["kpi"][code],
+                            "level": "department",
+                            "department_id": self.ids["department"][department.name],
+                            "period_type": period_type,
+                            "period_start": start.isoformat(),
+                            "company_id": self.company_id,
+                            "target_value": value,
+                        }
+                    )
+        # An agreed target changes only through an approved adjustment: one
+        # found again is left as it is.
+        found = self.ensure(model, TARGET_KEY, vals_list, update=False)
+        department_ids = sorted(found.values())
+        open_ids = self._agree(department_ids)
+        before = set(self.call(model, "search", [("parent_id", "in", department_ids)]))
+        by_department = defaultdict(list)
+        for target_key, target_id in found.items():
+            if target_id in open_ids:
+                department_id = target_key[TARGET_KEY.index("department_id")]
+                by_department[department_id].append(target_id)
+        for number, target_ids in enumerate(by_department.values(), 1):
+            self.call(model, "action_cascade", target_ids)
+            progress(f"targets: cascaded {number}/{len(by_department)} departments")
+        children = self.call(model, "search", [("parent_id", "in", department_ids)])
+        self._agree(children)
+        for target_id in children:
+            self.stats.add(model, target_id, created=target_id not in before)
+        self.ids["target"] = department_ids + children
+
+    def _agree(self, target_ids):
+        """Agree the draft targets; returns the ids of those not closed."""
+        model = "trainlink.kpi.target"
+        records = self.call(model, "read", target_ids, ["state"])
+        drafts = [r["id"] for r in records if r["state"] == "draft"]
+        for start in range(0, len(drafts), ACTION_CHUNK):
+            self.call(model, "action_agree", drafts[start : start + ACTION_CHUNK])
+            progress(f"targets: agreed {min(start + ACTION_CHUNK, len(drafts))}")
+        return {r["id"] for r in records if r["state"] != "closed"}
+
+    # -- contributions --
+
+    def check_worker(self):
+        """Refuse to start when the worker's Python cannot import it."""
+        command = [str(self.args.worker_python), str(WORKER_SCRIPT), "--check"]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as error:
+            done, reason = None, str(error)
+        if done is not None and done.returncode == 0:
+            return
+        if done is not None:
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            reason = lines[-1] if lines else f"exit status {done.returncode}"
+        raise SetupError(
+            f"the sync worker cannot run with {self.args.worker_python}: {reason} "
+            f"(install its dependencies: pip install {HERE.parent}; or choose "
+            "its Python with --worker-python; or --skip-worker)"
+        )
+
+    def run_worker(self):
+        """Measure the contributions with the sync worker's contributions
+        step, as the demo's sync user, as of the day after the timeline; keep
+        its report (its stdout) and exit status for the summary."""
+        args = self.args
+        as_of = add_months(self.timeline.months[-1], 1)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TRAINLINK_")}
+        env["TRAINLINK_ODOO_PASSWORD"] = self.sync_password
+        with tempfile.TemporaryDirectory(prefix="trainlink-demo-worker-") as folder:
+            config = Path(folder, "worker.toml")
+            config.write_text(
+                worker_config(
+                    args.url,
+                    args.db,
+                    SYNC_LOGIN,
+                    args.timeout,
+                    args.batch,
+                    Path(folder, "state.json"),
+                ),
+                encoding="utf-8",
+            )
+            command = [
+                str(args.worker_python),
+                str(WORKER_SCRIPT),
+                "--config",
+                str(config),
+                "--today",
+                as_of.isoformat(),
+            ]
+            progress(f"sync worker: contributions step as of {as_of}")
+            # Its log goes to stderr with the progress lines.
+            try:
+                done = subprocess.run(
+                    command, cwd=folder, env=env, stdout=subprocess.PIPE, text=True
+                )
+            except OSError as error:
+                raise LoadError(f"cannot run the sync worker: {error}") from error
+        self.worker = {"as_of": as_of, "status": done.returncode, "report": done.stdout}
+        if done.returncode:
+            print(done.stdout, end="")
+            raise LoadError(
+                f"the sync worker's contributions step ended with exit status "
+                f"{done.returncode} (its report above)"
+            )
+
+    # -- scores --
+
+    def load_scores(self, confirm):
+        """Scores of the last assessment cycle, computed with the Compute
+        Scores wizard: each period of each job family's cycle, for the demo's
+        jobs of the families assessed on it; then confirmed."""
+        jobs = defaultdict(set)  # (period type, start) -> job ids
+        for job in sorted({p.job for p in self.people}):
+            for period_type in self.cycles.get(JOB_FAMILIES[job], ()):
+                for start in self.timeline.cycle_periods(period_type):
+                    jobs[period_type, start].add(self.ids["job"][job])
+        model = "trainlink.performance.score"
+        domain = [("employee_id", "in", list(self.ids["employee"].values()))]
+        before = set(self.call(model, "search", domain))
+        ordered = sorted(jobs, key=lambda k: (PERIOD_MONTHS[k[0]], k[1]))
+        refreshed = set()  # computed again (or confirmed) by this run
+        for number, (period_type, start) in enumerate(ordered, 1):
+            wizard = self.call(
+                "trainlink.score.wizard",
+                "create",
+                {
+                    "period_type": period_type,
+                    "period_start": start.isoformat(),
+                    "company_id": self.company_id,
+                    "scope": "job",
+                    "job_ids": [(6, 0, sorted(jobs[period_type, start]))],
+                },
+            )
+            action = self.call("trainlink.score.wizard", "action_compute", [wizard])
+            computed = domain_ids(action["domain"])  # the draft ones
+            for first in range(0, len(computed) if confirm else 0, ACTION_CHUNK):
+                self.call(
+                    model, "action_confirm", computed[first : first + ACTION_CHUNK]
+                )
+            refreshed.update(computed)
+            progress(f"scores: {number}/{len(ordered)} periods")
+        scores = self.call(model, "search", domain)
+        for score_id in scores:
+            self.stats.add(
+                model,
+                score_id,
+                created=score_id not in before,
+                updated=score_id in refreshed,
+            )
+        self.ids["score"] = scores
+
+    # -- promotion --
+
+    def load_promotion(self):
+        """Promotion paths with their training gates; candidates nominated
+        among the holders of the job below; application plans and approved
+        practice cases for most of them; the eligible ones submitted to the
+        promotion review (the button refuses anyone who misses a gate)."""
+        paths = self.ensure(
+            "trainlink.promotion.path",
+            ("job_id", "company_id"),
+            [
+                {
+                    "job_id": self.ids["job"][path.job],
+                    "company_id": self.company_id,
+                    "course_ids": sorted(self.ids["course"][c] for c in path.courses),
+                    "kpi_ids": sorted(self.ids["kpi"][k] for k in path.kpis),
+                    "min_course_score": PATH_MIN_SCORE,
+                    "practice_cases_required": 1,
+                    "min_performance_score": 70.0,
+                    "description": f"<p>{path.description}</p>",
+                    "active": True,
+                }
+                for path in PATHS
+            ],
+        )
+        completed = self.completed_trainings()
+        best = {}
+        for (badge, code), trainings in completed.items():
+            best[badge, code] = max(t["exam_score"] for t in trainings)
+        employee = self.ids["employee"]
+        vals_list, nominated = [], []
+        for path in PATHS:
+            path_id = paths[self.ids["job"][path.job], self.company_id]
+            for position, badge in enumerate(
+                pick_candidates(path, self.people, best, PATH_MIN_SCORE)
+            ):
+                vals_list.append({"employee_id": employee[badge], "path_id": path_id})
+                nominated.append((path, badge, position))
+        candidates = self.ensure(
+            "trainlink.promotion.candidate", ("employee_id", "path_id"), vals_list
+        )
+        for path, badge, position in nominated:
+            if position % CASE_EVERY != CASE_EVERY - 1:
+                self._practice_case(path, badge, completed, best)
+        self._submit_eligible(list(candidates.values()))
+        self.ids["candidate"] = list(candidates.values())
+
+    def completed_trainings(self):
+        """{(badge, course code): completed trainings, oldest first}."""
+        badge_of = {i: badge for badge, i in self.ids["employee"].items()}
+        code_of = {i: code for code, i in self.ids["course"].items()}
+        found = self.call(
+            "trainlink.attendance",
+            "search_read",
+            [
+                ("employee_id", "in", list(badge_of)),
+                ("course_id", "in", list(code_of)),
+                ("state", "=", "completed"),
+            ],
+            ["employee_id", "course_id", "completion_date", "exam_score"],
+            order="completion_date, id",
+        )
+        trainings = defaultdict(list)
+        for a in found:
+            key = badge_of[a["employee_id"][0]], code_of[a["course_id"][0]]
+            trainings[key].append(a)
+        return trainings
+
+    def _practice_case(self, path, badge, completed, best):
+        """An application plan for the candidate's first passed core course,
+        with weekly check-ins, done; and its practice case, approved."""
+        code = next(
+            (c for c in path.courses if best.get((badge, c), -1) >= PATH_MIN_SCORE),
+            None,
+        )
+        if code is None:
+            return
+        training = next(
+            t for t in completed[badge, code] if t["exam_score"] == best[badge, code]
+        )
+        title, kpi, result, change = PRACTICE_CASES[code]
+        start, end, checkins = plan_dates(
+            date.fromisoformat(training["completion_date"]),
+            month_end(self.timeline.months[-1]),
+        )
+        plan_id = self.ensure(
+            "trainlink.application.plan",
+            ("attendance_id",),
+            [
+                {
+                    "attendance_id": training["id"],
+                    "scenario": f"Apply {COURSE_BY_CODE[code].name} at work: {title}.",
+                    "date_start": start.isoformat(),
+                    "date_end": end.isoformat(),
+                    "kpi_id": self.ids["kpi"][kpi],
+                    "expected_effect": abs(change),
+                }
+            ],
+            update=False,
+        )[(training["id"],)]
+        self._run_plan(plan_id, checkins)
+        case_id = self.ensure(
+            "trainlink.practice.case",
+            ("plan_id", "name"),
+            [
+                {
+                    "plan_id": plan_id,
+                    "name": title,
+                    "kpi_id": self.ids["kpi"][kpi],
+                    "outcome": "success",
+                    "measured_result": result,
+                    "measured_change": change,
+                }
+            ],
+            update=False,
+        )[plan_id, title]
+        state = self.call("trainlink.practice.case", "read", [case_id], ["state"])
+        if state[0]["state"] == "draft":
+            self.call("trainlink.practice.case", "action_submit", [case_id])
+            state[0]["state"] = "submitted"
+        if state[0]["state"] == "submitted":
+            self.call("trainlink.practice.case", "action_approve", [case_id])
+
+    def _run_plan(self, plan_id, checkins):
+        """Accept a new plan, record its weekly check-ins (by the manager,
+        here the administrator) and close it: it lies in the past."""
+        model = "trainlink.application.plan"
+        state = self.call(model, "read", [plan_id], ["state"])[0]["state"]
+        if state in ("draft", "submitted"):
+            self.call(model, "action_approve", [plan_id])
+            state = "in_progress"
+        if state != "in_progress":
+            for checkin_id in self.call(
+                "trainlink.application.checkin", "search", [("plan_id", "=", plan_id)]
+            ):
+                self.stats.add("trainlink.application.checkin", checkin_id)
+            return
+        self.ensure(
+            "trainlink.application.checkin",
+            ("plan_id", "date"),
+            [
+                {
+                    "plan_id": plan_id,
+                    "date": day.isoformat(),
+                    "applied": number != 1,
+                    "notes": "Applied in the week's work."
+                    if number != 1
+                    else "No suitable case this week.",
+                }
+                for number, day in enumerate(checkins)
+            ],
+            update=False,
+        )
+        # Closing the plan also removes its pending check-in activity.
+        self.call(model, "action_done", [plan_id])
+
+    def _submit_eligible(self, candidate_ids):
+        model = "trainlink.promotion.candidate"
+        records = self.call(model, "read", candidate_ids, ["state", "eligible"])
+        ready = [r["id"] for r in records if r["state"] == "path" and r["eligible"]]
+        if ready:
+            self.call(model, "action_submit_review", ready)
 
     # -- report --
 
@@ -1430,10 +2037,142 @@ def print_summary(loader, plans, series, totals, seconds):
     for line in effect_check(series):
         print(f"  {line}")
     print()
+    print_targets(loader)
+    print()
+    print_contributions(loader)
+    print()
+    print_scores(loader)
+    print()
+    print_promotion(loader)
+    print()
     print(
         "time: "
         + ", ".join(f"{name} {value:.1f} s" for name, value in loader.timings.items())
     )
+
+
+def print_targets(loader):
+    targets = loader.call(
+        "trainlink.kpi.target",
+        "read",
+        loader.ids["target"],
+        ["level", "state", "period_type", "period_start"],
+    )
+    print("KPI targets:")
+    for level in ("department", "employee"):
+        mine = [t for t in targets if t["level"] == level]
+        periods = Counter(t["period_type"] for t in mine)
+        print(
+            f"  {level}: {len(mine):,} ({_tally(Counter(t['state'] for t in mine))}); "
+            f"periods: {_tally(periods)}"
+        )
+
+
+def print_contributions(loader):
+    worker = loader.worker
+    if worker:
+        print(
+            f"sync worker, contributions step as of {worker['as_of']} "
+            f"(exit status {worker['status']}):"
+        )
+        for line in worker["report"].splitlines():
+            print(f"  {line}")
+    else:
+        print("sync worker: not run (--skip-worker)")
+    found = loader.call(
+        "trainlink.contribution",
+        "search_read",
+        [("employee_id", "in", list(loader.ids["employee"].values()))],
+        ["rating", "inconclusive_reason", "net_lift", "score_bonus", "pip_due"],
+    )
+    ratings = Counter(c["rating"] or "unrated" for c in found)
+    reasons = Counter(
+        c["inconclusive_reason"] for c in found if c["rating"] == "inconclusive"
+    )
+    print(f"contributions of the demo's trainees: {len(found):,} ({_tally(ratings)})")
+    if reasons:
+        print(f"  inconclusive because: {_tally(reasons)}")
+    bonus = [c for c in found if c["score_bonus"]]
+    print(
+        f"  with a score bonus: {len(bonus):,}; improvement plan due: "
+        f"{sum(c['pip_due'] for c in found):,}"
+    )
+
+
+def print_scores(loader):
+    scores = loader.call(
+        "trainlink.performance.score",
+        "read",
+        loader.ids["score"],
+        [
+            "period_type",
+            "period_start",
+            "state",
+            "band",
+            "has_kpi_data",
+            "kpi_score",
+            "has_training",
+            "training_score",
+            "final_score",
+        ],
+    )
+    print("performance scores (Compute Scores wizard, last assessment cycle):")
+    for period_type in PERIOD_MONTHS:
+        mine = [s for s in scores if s["period_type"] == period_type]
+        if not mine:
+            continue
+        starts = sorted({s["period_start"] for s in mine})
+        kpi = [s["kpi_score"] for s in mine if s["has_kpi_data"]]
+        training = [s["training_score"] for s in mine if s["has_training"]]
+        final = [s["final_score"] for s in mine if s["band"] != "no_data"]
+        print(
+            f"  {period_type}: {len(mine):,} scores over {len(starts)} period(s) "
+            f"{starts[0][:7]} .. {starts[-1][:7]}, "
+            f"{_tally(Counter(s['state'] for s in mine))}"
+        )
+        print(
+            f"    KPI part: {len(kpi):,} (mean achievement {_mean(kpi):.1f} %); "
+            f"training part: {len(training):,} (mean {_mean(training):.1f}); "
+            f"mean final {_mean(final):.1f}"
+        )
+        print(f"    bands: {_tally(Counter(s['band'] for s in mine))}")
+    missing = sorted(
+        {
+            period_type
+            for family in {JOB_FAMILIES[p.job] for p in loader.people}
+            for period_type in loader.cycles.get(family, ())
+            if not loader.timeline.cycle_periods(period_type)
+        }
+    )
+    if missing:
+        print(
+            f"  no {', '.join(missing)} lies wholly inside the timeline: not "
+            "scored (a longer --months or another --end-month has one)"
+        )
+
+
+def print_promotion(loader):
+    candidates = loader.call(
+        "trainlink.promotion.candidate",
+        "read",
+        loader.ids["candidate"],
+        ["path_id", "state", "eligible", "progress_summary"],
+    )
+    print("promotion candidates:")
+    for path_id, name in sorted({tuple(c["path_id"]) for c in candidates}):
+        mine = [c for c in candidates if c["path_id"][0] == path_id]
+        print(
+            f"  {name}: {len(mine)} ({_tally(Counter(c['state'] for c in mine))}; "
+            f"eligible {sum(c['eligible'] for c in mine)})"
+        )
+        for reason, count in Counter(
+            c["progress_summary"] for c in mine if c["state"] == "path"
+        ).most_common(3):
+            print(f"    {count} x {reason}")
+
+
+def _mean(values):
+    return sum(values) / len(values) if values else 0.0
 
 
 def _tally(counter):
@@ -1476,6 +2215,21 @@ def parse_args(argv):
         "--batch", type=int, default=2000, help=f"KPI values a call, <= {MAX_BATCH}"
     )
     parser.add_argument("--timeout", type=float, default=600, help="seconds a call")
+    parser.add_argument(
+        "--worker-python",
+        type=Path,
+        default=DEFAULT_WORKER_PYTHON
+        if DEFAULT_WORKER_PYTHON.exists()
+        else Path(sys.executable),
+        help="the Python with the sync worker's dependencies (default: the "
+        "repository's .venv, else this one)",
+    )
+    parser.add_argument(
+        "--skip-worker",
+        action="store_true",
+        help="do not run the sync worker's contributions step: the scores are "
+        "computed but left in draft",
+    )
     args = parser.parse_args(argv)
     if args.employees < 2 * len(DEPARTMENTS):
         parser.error(f"--employees must be at least {2 * len(DEPARTMENTS)}")
@@ -1511,6 +2265,15 @@ def run(args):
         loader.load_sessions(plans)
     with loader.phase("KPI values"):
         series, totals = loader.load_kpi_values()
+    with loader.phase("targets"):
+        loader.load_targets()
+    if not args.skip_worker:
+        with loader.phase("contributions"):
+            loader.run_worker()
+    with loader.phase("scores"):
+        loader.load_scores(confirm=not args.skip_worker)
+    with loader.phase("promotion"):
+        loader.load_promotion()
     with loader.phase("summary"):
         print_summary(loader, plans, series, totals, time.perf_counter() - began)
     if totals["rejected"]:

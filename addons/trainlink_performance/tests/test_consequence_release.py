@@ -1,9 +1,11 @@
+import json
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common_contribution import GROUP_SYNC, ContributionCase
+from .test_ui import RUN_STEPS_JS, click, see
 
 REVIEW = "trainlink_performance.mail_activity_type_review_effect"
 
@@ -209,3 +211,34 @@ class TestConsequenceRelease(ContributionCase):
                     with self.assertRaises(AccessError):
                         contribution.with_user(user).write(vals)
         self.assertEqual(contribution.consequence_state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestConsequenceReleaseUi(ContributionCase, HttpCase):
+    """A training officer finds what waits, grouped by manager, and releases
+    it from the list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.trainlink_hold_consequences = True
+        cls.contribution = cls._contribution(post_value=90.0)
+
+    def test_officer_releases_from_the_grouped_list(self):
+        self.assertEqual(self.contribution.consequence_state, "pending")
+        self.browser_js(
+            "/odoo/action-trainlink_performance.trainlink_contribution_action_consequences",
+            RUN_STEPS_JS
+            % json.dumps(
+                [
+                    click(".o_group_header", "tl_eric"),
+                    see(".o_data_row", "review with the manager"),
+                    click(".o_data_row .o_list_record_selector input"),
+                    click(".o_control_panel_actions button", "Release"),
+                    see(".o_view_nocontent", "No consequences awaiting release"),
+                ]
+            ),
+            login="tl_officer",
+        )
+        self.assertEqual(self.contribution.consequence_state, "released")
+        self.assertTrue(self.contribution.retrain_need_id)

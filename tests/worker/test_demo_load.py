@@ -1,0 +1,148 @@
+"""The pure parts of scripts/load_demo.py that make the larger demo complete:
+the periods of targets and scores, the department targets, the promotion
+candidates, the application plans and the sync worker's settings."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sync_worker.config import load_settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import load_demo  # noqa: E402
+
+TWELVE = load_demo.Timeline.ending(date(2026, 10, 1), 12)  # 2025-11 .. 2026-10
+TWO_YEARS = load_demo.Timeline.ending(date(2026, 10, 1), 24)  # 2024-11 ..
+
+
+def test_periods_are_calendar_periods_inside_the_timeline():
+    assert len(TWELVE.periods("month")) == 12
+    assert TWELVE.periods("quarter") == [
+        date(2026, 1, 1),
+        date(2026, 4, 1),
+        date(2026, 7, 1),
+    ]
+    assert TWELVE.periods("half_year") == [date(2026, 1, 1)]
+    assert TWELVE.periods("year") == []
+
+
+def test_cycle_periods_end_in_the_last_twelve_months():
+    assert TWO_YEARS.cycle_periods("year") == [date(2025, 1, 1)]
+    # The fourth quarter of 2025 ends in the last twelve months.
+    assert TWO_YEARS.cycle_periods("quarter") == [
+        date(2025, 10, 1),
+        date(2026, 1, 1),
+        date(2026, 4, 1),
+        date(2026, 7, 1),
+    ]
+    assert TWO_YEARS.cycle_periods("month")[0] == date(2025, 11, 1)
+    assert TWELVE.cycle_periods("quarter") == TWELVE.periods("quarter")
+
+
+def test_sum_target_adds_the_people_and_stretches():
+    kpi = load_demo.KPI_BY_CODE["SALES_REV"]
+    start = date(2026, 3, 1)
+    value = load_demo.department_target(kpi, (160e3, 0.3), TWELVE, start, "month", 27)
+    expected = 160e3 * kpi.season[2] * (1 + kpi.trend) ** TWELVE.index(start) * 27
+    expected *= 1 + load_demo.TARGET_STRETCH
+    assert value == pytest.approx(expected, rel=0.005)
+    assert value == load_demo.round_figure(value, 0)
+
+
+def test_rate_target_averages_the_months_lower_is_better_and_caps():
+    complaints = load_demo.KPI_BY_CODE["COMPLAINT_RATE"]
+    quarter = load_demo.department_target(
+        complaints, (3.0, 0.35), TWELVE, date(2026, 4, 1), "quarter", 50
+    )
+    season = sum(complaints.season[3:6]) / 3
+    assert quarter == round(3.0 * season * (1 - load_demo.TARGET_STRETCH), 2)
+    retention = load_demo.KPI_BY_CODE["RETENTION"]
+    capped = load_demo.department_target(
+        retention, (95, 0.03), TWELVE, date(2026, 1, 1), "month", 10
+    )
+    assert capped == retention.cap
+
+
+def test_round_figure():
+    assert load_demo.round_figure(4_321_737, 0) == 4_320_000
+    assert load_demo.round_figure(2.856, 2) == 2.86
+    assert load_demo.round_figure(170.4, 0) == 170
+
+
+def test_domain_ids():
+    assert load_demo.domain_ids([["id", "in", [3, 4]]]) == [3, 4]
+    with pytest.raises(ValueError):
+        load_demo.domain_ids([["state", "=", "draft"]])
+
+
+def person(badge, job, is_manager=False):
+    return load_demo.Person(badge, badge, "female", "", "Sales North", job, is_manager)
+
+
+def test_candidates_passed_the_most_courses_first():
+    path = load_demo.PathDef(
+        "Key Account Manager", "Sales Representative", ("A", "B"), (), ""
+    )
+    people = [
+        person("T1", "Sales Representative"),
+        person("T2", "Sales Representative"),
+        person("T3", "Sales Representative"),
+        person("T4", "Sales Manager"),  # another job
+        person("T5", "Sales Representative", is_manager=True),
+    ]
+    best = {
+        ("T1", "A"): 85,
+        ("T2", "A"): 90,
+        ("T2", "B"): 81,
+        ("T3", "A"): 79,  # below the minimum: passed nothing
+        ("T4", "A"): 99,
+        ("T5", "A"): 99,
+    }
+    assert load_demo.pick_candidates(path, people, best, 80) == ["T2", "T1"]
+    many = [person(f"T{n:02d}", "Sales Representative") for n in range(10)]
+    scores = {(p.badge, "A"): 90 for p in many}
+    chosen = load_demo.pick_candidates(path, many, scores, 80)
+    assert len(chosen) == load_demo.CANDIDATES_PER_PATH
+
+
+def test_plan_dates_end_with_the_timeline():
+    start, end, checkins = load_demo.plan_dates(date(2026, 9, 20), date(2026, 10, 31))
+    assert (start, end) == (date(2026, 9, 27), date(2026, 10, 31))
+    assert checkins == [date(2026, 10, d) for d in (4, 11, 18, 25)]
+    start, end, checkins = load_demo.plan_dates(date(2026, 3, 10), date(2026, 10, 31))
+    assert (end - start).days == 7 * load_demo.PLAN_WEEKS
+    assert len(checkins) == load_demo.CHECKINS
+    start, end, checkins = load_demo.plan_dates(date(2026, 10, 30), date(2026, 10, 31))
+    assert start == end and checkins == []
+
+
+def test_worker_config_is_a_valid_worker_setting_without_source(tmp_path, monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("TRAINLINK_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TRAINLINK_ODOO_PASSWORD", "secret")
+    config = tmp_path / "worker.toml"
+    config.write_text(
+        load_demo.worker_config(
+            'http://localhost:8171/"x"',
+            "demo_big",
+            "demo_sync",
+            600,
+            2000,
+            tmp_path / "state.json",
+        ),
+        encoding="utf-8",
+    )
+    settings = load_settings(config, env_file=None)
+    assert settings.odoo_url == 'http://localhost:8171/"x"'
+    assert settings.odoo_login == "demo_sync"
+    assert settings.odoo_password.get_secret_value() == "secret"
+    assert math.isclose(settings.timeout, 600)
+    assert settings.sources == []
+    assert "secret" not in config.read_text(encoding="utf-8")
