@@ -9,7 +9,9 @@ from sync_worker.odoo import (
     KPI_VALUE_MODEL,
     ErpClient,
     UpsertSummary,
+    plain,
 )
+from sync_worker.runner import CONTRIBUTIONS
 from sync_worker.state import SyncState
 
 SAMPLE_ROWS = 5
@@ -67,8 +69,15 @@ class DryRunState(SyncState):
 
 
 def print_would_send(erp: DryRunErp, out) -> None:
+    """What a real run would have sent: per model and per source, the number
+    of rows and the first few, as they would go over the wire."""
     print("dry run: nothing was written to Odoo (nor the cursors)", file=out)
     for model, rows in erp.would_send.items():
         print(f"  would send {len(rows)} rows to {model}", file=out)
-        for row in rows[:SAMPLE_ROWS]:
-            print(f"    {row}", file=out)
+        by_source: dict[str, list[dict]] = {}
+        for row in rows:
+            by_source.setdefault(row.get("source", CONTRIBUTIONS), []).append(row)
+        for source, sent in by_source.items():
+            print(f"    {source}: {len(sent)} rows", file=out)
+            for row in sent[:SAMPLE_ROWS]:
+                print(f"      {plain(row)}", file=out)

@@ -415,30 +415,44 @@ def _chosen_peers(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The peers each window is compared with, with their own side means,
     and per window the basis used, the number of peers and whether peers
-    were matched on their baseline (filled in by _measure)."""
-    pairs = pd.DataFrame(
-        [
-            (attendance_id, rank, group["basis"], employee_id, answer["min_peers"])
-            for attendance_id, answer in comparison.items()
-            for rank, group in enumerate(answer.get("groups") or [])
-            for employee_id in group["employee_ids"]
-        ],
-        columns=["attendance_id", "rank", "basis", "employee_id", "min_peers"],
-    )
+    were matched on their baseline (filled in by _measure).
+
+    The bases are looked at one rank at a time, and a rank only for the
+    windows that no more specific basis gave enough peers: the broad ones
+    (a job family across the company: thousands of people) are read only
+    for the windows that need them, so the work grows with the trainings,
+    not with the trainings times the company."""
     keys = [*WINDOW_KEYS, "rank", "employee_id"]
-    frame = _sided(windows, monthly, pairs)
-    frame = frame[frame["side"] != "outside"]
-    own = _side_means(frame, keys).reset_index()
-    own = own[
-        (own["baseline_points"] > 0)
-        & (own["post_points"] > 0)
-        & (own["baseline_value"] != 0)
-    ]
-    counts = own.groupby([*WINDOW_KEYS, "rank"]).size().rename("peer_count")
-    options = counts.reset_index().merge(
-        pairs[["attendance_id", "rank", "basis", "min_peers"]].drop_duplicates(),
-        on=["attendance_id", "rank"],
-    )
+    frames, owns, options = [], [], []
+    pending = windows
+    ranks = max((len(a.get("groups") or []) for a in comparison.values()), default=0)
+    for rank in range(ranks):
+        pairs = _rank_pairs(comparison, rank, pending["attendance_id"].unique())
+        if pairs.empty:
+            continue
+        frame = _sided(pending, monthly, pairs)
+        frame = frame[frame["side"] != "outside"]
+        own = _side_means(frame, keys).reset_index()
+        own = own[
+            (own["baseline_points"] > 0)
+            & (own["post_points"] > 0)
+            & (own["baseline_value"] != 0)
+        ]
+        counts = own.groupby([*WINDOW_KEYS, "rank"]).size().rename("peer_count")
+        found = counts.reset_index().merge(
+            pairs[["attendance_id", "rank", "basis", "min_peers"]].drop_duplicates(),
+            on=["attendance_id", "rank"],
+        )
+        frames.append(frame)
+        owns.append(own)
+        options.append(found)
+        decided = found[found["peer_count"] >= found["min_peers"]]
+        settled = pd.MultiIndex.from_frame(decided[WINDOW_KEYS])
+        pending = pending[~pd.MultiIndex.from_frame(pending[WINDOW_KEYS]).isin(settled)]
+        if pending.empty:
+            break
+    option_columns = [*WINDOW_KEYS, "rank", "peer_count", "basis", "min_peers"]
+    options = pd.concat(options) if options else pd.DataFrame(columns=option_columns)
     # The most specific basis with enough peers; else the one with the most.
     enough = options[options["peer_count"] >= options["min_peers"]]
     best = enough.sort_values([*WINDOW_KEYS, "rank"]).drop_duplicates(WINDOW_KEYS)
@@ -454,6 +468,11 @@ def _chosen_peers(
     )
     basis["comparison_basis"] = basis["comparison_basis"].fillna("none")
     basis["peer_count"] = basis["peer_count"].fillna(0)
+    if not frames:  # no peer at all: the frames of an empty comparison
+        pairs = _rank_pairs({}, 0, [])
+        frames = [_sided(windows.iloc[:0], monthly, pairs)]
+        owns = [_side_means(frames[0], keys).reset_index()]
+    frame, own = pd.concat(frames), pd.concat(owns)
     peers = own.merge(chosen[[*WINDOW_KEYS, "rank"]], on=[*WINDOW_KEYS, "rank"])
     peer_months = frame.merge(
         peers[[*WINDOW_KEYS, "rank", "employee_id", "baseline_value"]].rename(
@@ -462,6 +481,34 @@ def _chosen_peers(
         on=[*WINDOW_KEYS, "rank", "employee_id"],
     )
     return (peers, peer_months), basis.reset_index(drop=True)
+
+
+def _rank_pairs(comparison: dict[int, dict], rank: int, attendance_ids) -> pd.DataFrame:
+    """(attendance_id, rank, basis, employee_id, min_peers) of the members of
+    each attendance's group of this rank (0: the most specific)."""
+    groups = [
+        (attendance_id, answer["groups"][rank], answer["min_peers"])
+        for attendance_id in attendance_ids
+        if len((answer := comparison.get(attendance_id) or {}).get("groups") or [])
+        > rank
+    ]
+    sizes = [len(group["employee_ids"]) for _a, group, _m in groups]
+    return pd.DataFrame(
+        {
+            "attendance_id": np.repeat([a for a, _g, _m in groups], sizes).astype(
+                "int64"
+            ),
+            "rank": rank,
+            "basis": np.repeat([g["basis"] for _a, g, _m in groups], sizes).astype(
+                object
+            ),
+            "employee_id": np.array(
+                [e for _a, g, _m in groups for e in g["employee_ids"]], dtype="int64"
+            ),
+            "min_peers": np.repeat([m for _a, _g, m in groups], sizes).astype("int64"),
+        },
+        columns=["attendance_id", "rank", "basis", "employee_id", "min_peers"],
+    )
 
 
 def _measure(windows, trainee, sides, peers) -> pd.DataFrame:

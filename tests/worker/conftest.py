@@ -4,6 +4,10 @@
 installed in a fresh database and a portal-type sync user, served on a free
 local port; tests that use it are marked `odoo` and skipped when no Odoo 18
 is found (ODOO_BIN, else odoo-bin or odoo on PATH).
+
+On a shared machine, TRAINLINK_TEST_DB_PREFIX names its databases (default
+trainlink_wtest_) and TRAINLINK_TEST_PORTS ("8180-8189") the ports its
+servers may listen on (default: any free one).
 """
 
 from __future__ import annotations
@@ -33,9 +37,28 @@ INSTALL_TIMEOUT = int(os.environ.get("ODOO_RUN_TIMEOUT", "1800"))
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port nobody listens on: from TRAINLINK_TEST_PORTS when it is set,
+    else any the system gives."""
+    allotted = os.environ.get("TRAINLINK_TEST_PORTS")
+    if not allotted:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            return probe.getsockname()[1]
+    low, _, high = allotted.partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("", port))  # Odoo listens on every interface
+            except OSError:
+                continue
+            return port
+    pytest.fail(f"no free port in TRAINLINK_TEST_PORTS={allotted}")
+
+
+def new_db_name(kind: str = "") -> str:
+    """A new database name, under TRAINLINK_TEST_DB_PREFIX."""
+    prefix = os.environ.get("TRAINLINK_TEST_DB_PREFIX", "trainlink_wtest_")
+    return f"{prefix}{kind}{secrets.token_hex(4)}"
 
 
 def find_odoo_bin() -> str | None:
@@ -153,7 +176,7 @@ def odoo_server(tmp_path_factory):
     ):
         pytest.skip("PostgreSQL does not answer (pg_isready): start it")
     work = tmp_path_factory.mktemp("odoo")
-    db = f"trainlink_wtest_{secrets.token_hex(4)}"
+    db = new_db_name()
     addons_path = ",".join(
         filter(None, [str(REPO / "addons"), os.environ.get("ODOO_ADDONS_PATH")])
     )

@@ -13,7 +13,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import find_odoo_bin, free_port, start_odoo, stop_odoo
+from conftest import find_odoo_bin, free_port, new_db_name, start_odoo, stop_odoo
 from conftest_sources import reasons, records_as_tuples, source_config
 
 from sync_worker.odoo import (
@@ -267,7 +267,7 @@ def sales_odoo(tmp_path_factory):
     if not odoo_bin:
         pytest.skip("no Odoo 18 (ODOO_BIN, odoo-bin or odoo on PATH)")
     work = tmp_path_factory.mktemp("odoo_erp_records")
-    db = f"trainlink_wtest_erp_{secrets.token_hex(4)}"
+    db = new_db_name("erp_")
     common = [
         odoo_bin,
         f"--data-dir={work / 'data'}",

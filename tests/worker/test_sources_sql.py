@@ -1,6 +1,7 @@
 """The SQL source against a real MariaDB/MySQL and a real PostgreSQL.
 
-Each test creates its own database trainlink_wtest_<random> and drops it.
+Each test creates its own database trainlink_wtest_<random> (see
+TRAINLINK_TEST_DB_PREFIX in conftest.py) and drops it.
 The servers are found through (scripts/test.sh starts them and exports these):
     TRAINLINK_TEST_MYSQL_DSN  default mysql://root@127.0.0.1:3306/
     TRAINLINK_TEST_PG_DSN     default postgresql:///postgres (local socket,
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import pymysql
 import pytest
+from conftest import new_db_name
 from conftest_sources import reasons, records_as_tuples, source_config
 
 from sync_worker.sources import SourceError, build_source
@@ -69,7 +71,7 @@ def mysql_connect(dsn: str, database: str | None = None):
 @pytest.fixture(params=["mysql", "postgresql"])
 def database(request):
     """(dialect, DSN of a fresh database holding the sales table, run(sql))."""
-    name = f"trainlink_wtest_{secrets.token_hex(4)}"
+    name = new_db_name()
     if request.param == "mysql":
         try:
             admin = mysql_connect(MYSQL_DSN)

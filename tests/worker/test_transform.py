@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sync_worker import transform
 from sync_worker.odoo import KpiInfo
 from sync_worker.sources.base import RECORD_COLUMNS, Rejection, empty_records
 from sync_worker.transform import contribution_rows, kpi_value_rows, period_bounds
@@ -605,6 +606,28 @@ def test_the_first_basis_with_enough_peers_is_used():
     groups = _groups([PEER], [PEER, 11, 12], min_peers=5)
     (row,) = _contributions(values, date(2026, 7, 1), comparison={1: groups})
     assert (row["comparison_basis"], row["peer_count"]) == ("job", 3)
+
+
+def test_broader_bases_are_read_only_for_the_windows_that_need_them(monkeypatch):
+    """A job family of a whole company is not expanded for a training whose
+    department has enough peers: the work grows with the trainings, not with
+    the trainings times the company."""
+    values = [_values(TRAINEE, TRAINEE_SALES)]
+    values += [_values(employee, PEER_SALES) for employee in (PEER, 11)]
+    company = range(1000, 101_000)
+    groups = _groups([PEER, 11], [PEER, 11, 12], company, min_peers=2)
+    expanded = []
+    sided = transform._sided
+
+    def spy(windows, monthly, members):
+        expanded.append(len(members))
+        return sided(windows, monthly, members)
+
+    monkeypatch.setattr(transform, "_sided", spy)
+    (row,) = _contributions(values, date(2026, 7, 1), comparison={1: groups})
+
+    assert (row["comparison_basis"], row["peer_count"]) == ("department", 2)
+    assert expanded == [1, 2], "the trainee, then the department's two peers"
 
 
 @pytest.mark.parametrize(

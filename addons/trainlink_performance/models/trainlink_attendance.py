@@ -1,11 +1,10 @@
+from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-
-from .trainlink_kpi_value import MAX_INTEGER
 
 
 class TrainlinkAttendance(models.Model):
@@ -334,39 +333,86 @@ class TrainlinkAttendance(models.Model):
         completed the same course or another course aimed at one of its KPIs
         in any month from the first baseline month to the last post month.
         The company's minimum number of peers tells the worker when a group
-        is large enough."""
+        is large enough.
+
+        Answered for the whole batch at once: the employees and the completed
+        trainings concerned are read once, so the number of queries does not
+        grow with the number of trainings."""
         self.env["trainlink.kpi.value"]._check_sync_access()
-        Kpi = self.env["trainlink.kpi.value"]
-        Kpi._check_batch(attendance_ids)
-        return [self._comparison_groups_of(value) for value in attendance_ids]
+        self.env["trainlink.kpi.value"]._check_batch(attendance_ids)
+        found = self._sync_attendances(attendance_ids)
+        completed = self.sudo().browse(
+            [
+                attendance.id
+                for attendance in found.values()
+                if attendance.state == "completed" and attendance.completion_date
+            ]
+        )
+        answers = completed._comparison_answers()
+        result = []
+        for value in attendance_ids:
+            known = isinstance(value, int) and not isinstance(value, bool)
+            attendance_id = value if known and value in found else None
+            if not attendance_id:
+                result.append(
+                    {"ok": False, "reason": _("unknown attendance %(id)s", id=value)}
+                )
+            elif attendance_id not in answers:
+                result.append(
+                    {
+                        "ok": False,
+                        "reason": _(
+                            "attendance %(id)s is not completed", id=attendance_id
+                        ),
+                    }
+                )
+            else:
+                result.append(answers[attendance_id])
+        return result
 
     @api.model
-    def _comparison_groups_of(self, attendance_id):
-        attendance = self._sync_attendance(attendance_id)
-        if not attendance:
-            return {
-                "ok": False,
-                "reason": _("unknown attendance %(id)s", id=attendance_id),
-            }
-        if attendance.state != "completed" or not attendance.completion_date:
-            return {
-                "ok": False,
-                "reason": _("attendance %(id)s is not completed", id=attendance_id),
-            }
-        start, end = attendance._measurement_months()
-        excluded = attendance._trained_on_same_kpis(start, end)
-        groups = [
-            {"basis": basis, "employee_ids": (employees - excluded).ids}
-            for basis, employees in attendance._peer_groups()
-        ]
+    def _sync_attendances(self, values):
+        """{id: attendance, as superuser} of the values that are ids of
+        attendances of the caller's companies."""
+        ids = self.env["trainlink.kpi.value"]._valid_ids(values)
+        attendances = self.sudo().browse(sorted(ids)).exists()
+        companies = self.env.companies.ids
         return {
-            "ok": True,
-            "attendance_id": attendance.id,
-            "min_peers": attendance.company_id.trainlink_min_peers,
-            "window_start": fields.Date.to_string(start),
-            "window_end": fields.Date.to_string(end),
-            "groups": groups,
+            attendance.id: attendance
+            for attendance in attendances
+            if attendance.company_id.id in companies
         }
+
+    def _comparison_answers(self):
+        """{attendance id: answer of api_comparison_groups} of these completed
+        attendances."""
+        if not self:
+            return {}
+        windows = {attendance: attendance._measurement_months() for attendance in self}
+        trained = self._trained_in_windows(windows)
+        peers = self._peer_index()
+        answers = {}
+        for attendance, (start, end) in windows.items():
+            excluded = trained[attendance.course_id.id, start, end] | {
+                attendance.employee_id.id
+            }
+            answers[attendance.id] = {
+                "ok": True,
+                "attendance_id": attendance.id,
+                "min_peers": attendance.company_id.trainlink_min_peers,
+                "window_start": fields.Date.to_string(start),
+                "window_end": fields.Date.to_string(end),
+                "groups": [
+                    {
+                        "basis": basis,
+                        "employee_ids": [
+                            employee for employee in members if employee not in excluded
+                        ],
+                    }
+                    for basis, members in attendance._peer_groups(peers)
+                ],
+            }
+        return answers
 
     def _measurement_months(self):
         """First day of the first baseline month and last day of the last post
@@ -379,63 +425,114 @@ class TrainlinkAttendance(models.Model):
             month + relativedelta(months=course.kpi_window_months + 1, days=-1),
         )
 
-    def _trained_on_same_kpis(self, start, end):
-        """Employees who completed this course or another one aimed at one of
-        its KPIs between start and end."""
-        self.ensure_one()
+    def _trained_in_windows(self, windows):
+        """{(course id, start, end): ids of the employees who completed that
+        course or another one aimed at one of its KPIs between start and end}
+        for these attendances' courses and `windows` ({attendance: (start,
+        end)}). The completed trainings of every course concerned are read
+        once and sorted out here."""
+        courses = self.course_id
         # Read from the module lines: the courses' KPI lists are computed.
         lines = (
             self.env["trainlink.course.module.kpi"]
             .sudo()
-            .search([("kpi_id", "in", self.course_id.kpi_ids.ids)])
-        )
-        courses = self.course_id | lines.module_id.course_id
-        return (
-            self.sudo()
-            .search(
-                [
-                    ("course_id", "in", courses.ids),
-                    ("state", "=", "completed"),
-                    ("completion_date", ">=", start),
-                    ("completion_date", "<=", end),
-                ]
+            .search_fetch(
+                [("kpi_id", "in", courses.kpi_ids.ids)], ["kpi_id", "module_id"]
             )
-            .employee_id
         )
+        courses_of_kpi = defaultdict(set)
+        for line in lines:
+            courses_of_kpi[line.kpi_id.id].add(line.module_id.course_id.id)
+        related = {
+            course.id: {course.id}.union(
+                *(courses_of_kpi[kpi] for kpi in course.kpi_ids.ids)
+            )
+            for course in courses
+        }
+        starts, ends = zip(*windows.values(), strict=True)
+        done = self.sudo().search_fetch(
+            [
+                ("course_id", "in", list(set().union(*related.values()))),
+                ("state", "=", "completed"),
+                ("completion_date", ">=", min(starts)),
+                ("completion_date", "<=", max(ends)),
+            ],
+            ["course_id", "completion_date", "employee_id"],
+        )
+        completions = defaultdict(list)  # course id: [(completion date, employee)]
+        for attendance in done:
+            completions[attendance.course_id.id].append(
+                (attendance.completion_date, attendance.employee_id.id)
+            )
+        trained = {}
+        for attendance, (start, end) in windows.items():
+            key = (attendance.course_id.id, start, end)
+            if key not in trained:
+                trained[key] = {
+                    employee
+                    for course in related[key[0]]
+                    for day, employee in completions[course]
+                    if start <= day <= end
+                }
+        return trained
 
-    def _peer_groups(self):
-        """(basis, active employees) of the company, most specific first;
-        without the trainee."""
+    def _peer_index(self):
+        """Active employees of these attendances' companies who share a
+        department, a job or a job family with one of the trainees, in the
+        order a search gives, under the keys _peer_groups looks them up by."""
+        trainees = self.employee_id.sudo()
+        trainees.fetch(["department_id", "job_id"])
+        jobs = trainees.job_id
+        jobs.fetch(["trainlink_job_family"])
+        families = [family for family in jobs.mapped("trainlink_job_family") if family]
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "in", self.company_id.ids),
+                    "|",
+                    "|",
+                    (
+                        "department_id",
+                        "in",
+                        (self.department_id | trainees.department_id).ids,
+                    ),
+                    ("job_id", "in", jobs.ids),
+                    ("job_id.trainlink_job_family", "in", families),
+                ],
+                ["company_id", "department_id", "job_id"],
+            )
+        )
+        employees.job_id.fetch(["trainlink_job_family"])
+        index = defaultdict(list)
+        for employee in employees:
+            company, department = employee.company_id.id, employee.department_id.id
+            job = employee.job_id
+            for key in (
+                ("department", company, department, None),
+                ("department", company, department, job.id),
+                ("job", company, job.id),
+                ("job_family", company, job.trainlink_job_family),
+            ):
+                index[key].append(employee.id)
+        return index
+
+    def _peer_groups(self, index):
+        """(basis, employee ids) of the company, most specific first, from
+        _peer_index; the trainee is still in them."""
         self.ensure_one()
         employee = self.employee_id.sudo()
-        Employee = self.env["hr.employee"].sudo()
-        company = [("company_id", "=", self.company_id.id), ("id", "!=", employee.id)]
+        company = self.company_id.id
         job = employee.job_id
         department = self.department_id or employee.department_id
         groups = []
         if department:
-            same = [("department_id", "=", department.id)]
-            if job:
-                same.append(("job_id", "=", job.id))
-            groups.append(("department", Employee.search([*company, *same])))
+            key = ("department", company, department.id, job.id or None)
+            groups.append(("department", index.get(key, [])))
         if job:
-            groups.append(("job", Employee.search([*company, ("job_id", "=", job.id)])))
+            groups.append(("job", index.get(("job", company, job.id), [])))
         if job.trainlink_job_family:
-            family = [("job_id.trainlink_job_family", "=", job.trainlink_job_family)]
-            groups.append(("job_family", Employee.search([*company, *family])))
+            family = ("job_family", company, job.trainlink_job_family)
+            groups.append(("job_family", index.get(family, [])))
         return groups
-
-    @api.model
-    def _sync_attendance(self, attendance_id):
-        """The attendance, as superuser, if it exists in the caller's
-        companies."""
-        if (
-            not isinstance(attendance_id, int)
-            or isinstance(attendance_id, bool)
-            or not 0 < attendance_id <= MAX_INTEGER
-        ):
-            return self.browse()
-        attendance = self.sudo().browse(attendance_id).exists()
-        if attendance.company_id.id not in self.env.companies.ids:
-            return self.browse()
-        return attendance

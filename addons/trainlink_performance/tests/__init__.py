@@ -19,3 +19,4 @@ from . import test_score_wizard
 from . import test_need_from_data
 from . import test_contribution_batch
 from . import test_consequence_release
+from . import test_comparison_groups_batch
