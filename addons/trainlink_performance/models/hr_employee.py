@@ -163,7 +163,7 @@ class HrEmployee(models.Model):
             employee.trainlink_contribution_pct = averages.get(employee, 0.0)
             employee.trainlink_latest_rating = latest.rating
             employee.trainlink_effect_summary = Contribution._effect_summary_html(
-                [*recent, ("employee_id", "=", employee.id)]
+                [*recent, ("employee_id", "=", employee.id)], one_person=True
             )
 
     def action_open_trainlink_contributions(self):

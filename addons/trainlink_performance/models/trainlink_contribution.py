@@ -8,7 +8,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 from .trainlink_kpi_value import MAX_TEXT_LENGTH
-from .trainlink_stats import mean_interval, t_critical
+from .trainlink_stats import combined_estimate, mean_interval, t_critical
 
 GROUP_OFFICER = "trainlink_performance.group_trainlink_officer"
 RATINGS = [
@@ -1017,12 +1017,18 @@ class TrainlinkContribution(models.Model):
     # ------------------------------------------------------------- summaries --
 
     @api.model
-    def _effect_summary_html(self, domain):
+    def _effect_summary_html(self, domain, one_person=False):
         """A small table of the contributions matching the domain that have
         enough data (peers and months), per KPI: how many, their mean net lift
-        with its 95 % interval (pooled: the spread of the individual net lifts
-        around their mean, so that each person's noise counts), and the latest
-        rating. Read with the current user's rights."""
+        with its 95 % interval, and the latest rating. Read with the current
+        user's rights.
+
+        The interval of several people is pooled: the spread of their net
+        lifts around the mean, so that each person's noise counts. For
+        `one_person` (an employee's page), the interval combines the
+        person's own measurements with their own errors: a person's spread
+        over two trainings is no measure of anything, and one measurement
+        keeps the interval its rating rests on."""
         contributions = self.search(
             [*domain, ("low_confidence", "=", False)], order="post_end desc, id desc"
         )
@@ -1038,7 +1044,7 @@ class TrainlinkContribution(models.Model):
             "<th>%s</th></tr></thead>"
         ) % (
             _("KPI"),
-            _("People"),
+            _("Measurements") if one_person else _("People"),
             _("Average Net Lift"),
             _("95 % Interval"),
             _("Latest Rating"),
@@ -1050,16 +1056,23 @@ class TrainlinkContribution(models.Model):
         lines = []
         for kpi in sorted(by_kpi, key=lambda k: k.display_name):
             group = by_kpi[kpi]
-            mean, low, high = mean_interval(
-                [c.net_lift for c in group], [c.peer_lift_se**2 for c in group]
-            )
+            if one_person:
+                mean, low, high = combined_estimate(
+                    [c.net_lift for c in group],
+                    [c.net_lift_se for c in group],
+                    [c.interval_dof for c in group],
+                )
+            else:
+                mean, low, high = mean_interval(
+                    [c.net_lift for c in group], [c.peer_lift_se**2 for c in group]
+                )
             interval = f"[{low:+.1f}, {high:+.1f}]" if low is not None else _("too few")
             rating = group[0].rating
             lines.append(
                 row
                 % (
                     kpi.display_name,
-                    len({c.employee_id for c in group}),
+                    len(group) if one_person else len({c.employee_id for c in group}),
                     f"{mean:+.1f} %",
                     interval,
                     labels[rating] if rating else "",

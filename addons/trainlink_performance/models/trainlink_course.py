@@ -192,7 +192,6 @@ class TrainlinkCourse(models.Model):
         "low-confidence ones are left out.",
     )
     # Stored, so that courses are sorted, grouped and pivoted by them.
-    contribution_ids = fields.One2many("trainlink.contribution", "course_id")
     measured_benefit = fields.Monetary(
         compute="_compute_money",
         store=True,

@@ -72,3 +72,21 @@ def mean_interval(values, common_variances=(), level=95):
     shared = sum(common_variances) / len(common_variances) if common_variances else 0
     half = t_critical(count - 1, level) * math.sqrt(variance / count + shared)
     return mean, mean - half, mean + half
+
+
+def combined_estimate(values, standard_errors, dofs, level=95):
+    """(mean, low, high) of the mean of independent estimates, each with its
+    own standard error and degrees of freedom (one person's measured effects:
+    their spread says nothing about one person's uncertainty). The error of
+    the mean is sqrt(sum of squared errors) / n, the t value that of the
+    fewest degrees of freedom (conservative); the interval is None when an
+    estimate has no error or no degrees of freedom."""
+    count = len(values)
+    if not count:
+        return None, None, None
+    mean = sum(values) / count
+    critical = t_critical(min(dofs), level) if dofs else None
+    if not critical or any(not se or se <= 0 for se in standard_errors):
+        return mean, None, None
+    half = critical * math.sqrt(sum(se**2 for se in standard_errors)) / count
+    return mean, mean - half, mean + half

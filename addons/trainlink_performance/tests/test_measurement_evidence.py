@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from ..models.trainlink_stats import mean_interval, t_critical
+from ..models.trainlink_stats import combined_estimate, mean_interval, t_critical
 from .common_contribution import ContributionCase
 
 REVIEW = "trainlink_performance.mail_activity_type_review_effect"
@@ -172,3 +172,44 @@ class TestCourseEffect(ContributionCase):
         self._contribution()
         summary = self.course.with_user(self.user_officer).effect_summary
         self.assertIn("too few", summary)
+
+
+@tagged("post_install", "-at_install")
+class TestPersonEffect(ContributionCase):
+    """An employee's page combines their own measurements with their own
+    errors: two trainings are no sample of a person."""
+
+    def test_combined_estimate_of_independent_measurements(self):
+        # mean 15, error sqrt(2^2 + 2^2) / 2 = 1.414, t(10) = 2.228
+        mean, low, high = combined_estimate([10.0, 20.0], [2.0, 2.0], [10.0, 12.0])
+        self.assertEqual(mean, 15.0)
+        self.assertAlmostEqual(low, 15.0 - 2.228 * 2**0.5, places=3)
+        self.assertAlmostEqual(high, 18.151, places=3)
+        self.assertEqual(combined_estimate([10.0], [0.0], [10.0]), (10.0, None, None))
+        self.assertEqual(combined_estimate([], [], []), (None, None, None))
+
+    def test_one_measurement_keeps_the_interval_its_rating_rests_on(self):
+        contribution = self._contribution(
+            post_value=130.0, net_lift_se=2.0, interval_dof=10.0
+        )
+        self.assertEqual(contribution.rating, "excellent")
+        low, high = contribution.net_lift_low, contribution.net_lift_high
+        summary = self.emma.with_user(self.user_hr).trainlink_effect_summary
+        self.assertIn(f"[{low:+.1f}, {high:+.1f}]", summary)  # [+25.5, +34.5]
+        self.assertIn("Measurements", summary)
+
+    def test_two_trainings_are_combined_by_their_errors_not_their_spread(self):
+        self._contribution(post_value=110.0, net_lift_se=2.0, interval_dof=10.0)
+        self._contribution(
+            attendance=self._completed_attendance(self.emma),
+            post_value=150.0,
+            net_lift_se=2.0,
+            interval_dof=10.0,
+            post_start="2026-07-01",
+            post_end="2026-09-30",
+        )
+        # Mean 30; their spread would give 30 +- 12.706 x 20 = [-224, +284];
+        # their errors give 30 +- 2.228 x 1.414 = [+26.8, +33.2].
+        summary = self.emma.with_user(self.user_hr).trainlink_effect_summary
+        self.assertIn("+30.0 %", summary)
+        self.assertIn("[+26.8, +33.2]", summary)
