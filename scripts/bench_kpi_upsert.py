@@ -9,12 +9,15 @@ installed, how fast that path is and whether it is idempotent:
    sync worker's technical user in batches (default 2,000 rows a call).
    Figure: rows/s, client time included (building XML, the HTTP round trip,
    the server's validation and inserts), as the worker will see it.
-2. Re-send: the very same rows again. Every row is identical to what is
+2. One row per call: the first ``--single-rows`` rows (default 1,000) under
+   another source, each sent in its own ``api_upsert`` call, as a naive
+   integration that writes a row at a time would. Figure: rows/s.
+3. Re-send: the very same rows again. Every row is identical to what is
    stored, so the API must count them all unchanged and write nothing.
    Figures: rows/s, and the writes seen in the database: benchmark rows whose
    ``write_date`` moved during the re-send (a row created then counts too),
    read as the admin before and after, besides the counts the API returns.
-3. The limit: the in-process ORM rate, ``env["trainlink.kpi.value"].create()``
+4. The limit: the in-process ORM rate, ``env["trainlink.kpi.value"].create()``
    of the same values in batches of the same size inside ``odoo-bin shell``
    (superuser, no RPC, no validation), rolled back. It is what Odoo itself can
    do, so the API is judged against it. It runs last because a rolled-back
@@ -23,8 +26,9 @@ installed, how fast that path is and whether it is idempotent:
    were just deleted) gives lower figures until autovacuum has run: compare
    figures taken on fresh databases.
 
-Targets (from the issue): fresh load >= 1/2 of the in-process rate; re-send
->= 3 x the fresh load rate; 0 writes during the re-send. Each figure is
+Targets (from the issues): fresh load >= 1/2 of the in-process rate and
+>= 40 x the rate of one row per call; re-send >= 3 x the fresh load rate; 0
+writes during the re-send. Each figure is
 printed beside its limit with PASS or FAIL.
 
 The in-process rate needs Odoo and its database on this machine: ``--odoo-bin``
@@ -82,6 +86,9 @@ SOURCE = "bench"
 # The in-process measurement runs while the "bench" rows exist: it uses the
 # same keys under another source so the unique (source, external_key) holds.
 ORM_SOURCE = "bench-orm"
+# Rows sent one per call, as a naive integration would.
+SINGLE_SOURCE = "bench-single"
+SINGLE_FACTOR = 40
 KPI_CODE = "BENCH_VALUE"
 EMPLOYEE_PREFIX = "Bench Employee "
 SYNC_LOGIN = "bench_sync"
@@ -172,7 +179,7 @@ def prepare_fixtures(admin, employee_count):
     ensure_sync_user(
         admin, SYNC_LOGIN, "Benchmark Sync Worker", company_id, fixtures.sync_password
     )
-    for source in (SOURCE, ORM_SOURCE):
+    for source in (SOURCE, ORM_SOURCE, SINGLE_SOURCE):
         delete_values(admin, source)
     return fixtures
 
@@ -410,7 +417,7 @@ def _find_odoo_bin(option):
 # ---------------------------------------------------------------- reporting --
 
 
-def comparisons(fresh, resend, writes, orm_rate):
+def comparisons(fresh, single, resend, writes, orm_rate):
     """(measure, figure, limit, passed or None when the limit is unknown)."""
     if orm_rate is None:
         fresh_limit, fresh_ok = "limit not measured", None
@@ -419,6 +426,12 @@ def comparisons(fresh, resend, writes, orm_rate):
         fresh_ok = fresh.rate >= orm_rate / 2
     return [
         ("fresh load (API)", f"{fresh.rate:,.0f} rows/s", fresh_limit, fresh_ok),
+        (
+            "fresh load (API)",
+            f"{fresh.rate / single.rate:,.1f} x",
+            f">= {SINGLE_FACTOR} x one row per call",
+            fresh.rate >= SINGLE_FACTOR * single.rate,
+        ),
         (
             "re-send (API)",
             f"{resend.rate:,.0f} rows/s",
@@ -429,7 +442,7 @@ def comparisons(fresh, resend, writes, orm_rate):
     ]
 
 
-def print_report(args, fresh, resend, seen, orm, lines):
+def print_report(args, fresh, single, resend, seen, orm, lines):
     orm_rate, orm_reason = orm
     print()
     print(
@@ -443,7 +456,8 @@ def print_report(args, fresh, resend, seen, orm, lines):
             f"in-process ORM create: {orm_rate:,.0f} rows/s "
             f"({args.orm_rows:,} rows, odoo-bin shell, rolled back)"
         )
-    for label, load in (("fresh load", fresh), ("re-send", resend)):
+    loads = (("fresh load", fresh), ("one row per call", single), ("re-send", resend))
+    for label, load in loads:
         print(
             f"{label}: {load.rows:,} rows in {load.seconds:.2f} s, "
             f"{load.calls} calls: {_counts(load.totals)}"
@@ -484,6 +498,12 @@ def parse_args(argv):
     parser.add_argument("--batch", type=int, default=2000, help="rows per call")
     parser.add_argument("--employees", type=int, default=200)
     parser.add_argument(
+        "--single-rows",
+        type=int,
+        default=1000,
+        help="rows sent one per call (default: %(default)s)",
+    )
+    parser.add_argument(
         "--orm-rows",
         type=int,
         help="rows created in-process (default: --rows; at least "
@@ -508,8 +528,8 @@ def parse_args(argv):
         "--cleanup", action="store_true", help="delete the benchmark values at the end"
     )
     args = parser.parse_args(argv)
-    if min(args.rows, args.batch, args.employees) < 1:
-        parser.error("--rows, --batch and --employees must be positive")
+    if min(args.rows, args.batch, args.employees, args.single_rows) < 1:
+        parser.error("--rows, --batch, --employees and --single-rows must be positive")
     args.orm_rows = min(args.rows, max(args.orm_rows or args.rows, MIN_ORM_SAMPLE))
     return args
 
@@ -535,10 +555,14 @@ def run(args):
     resend = upsert_all(sync, rows, args.batch, "re-send")
     after = snapshot(admin)
     writes = written_since(admin, before)  # rows created count as written
+    single_rows = [dict(row, source=SINGLE_SOURCE) for row in rows[: args.single_rows]]
+    single = upsert_all(sync, single_rows, 1, "one row per call")
+    check_fresh_load(single)
+    delete_values(admin, SINGLE_SOURCE)
 
     orm = measure_orm_create(args, orm_values(rows[: args.orm_rows], fixtures))
-    lines = comparisons(fresh, resend, writes, orm[0])
-    print_report(args, fresh, resend, (before, after, writes), orm, lines)
+    lines = comparisons(fresh, single, resend, writes, orm[0])
+    print_report(args, fresh, single, resend, (before, after, writes), orm, lines)
     problem = resend_problems(resend)
     if problem:
         print(f"\nFAILED: {problem}")

@@ -204,7 +204,7 @@ class TrainlinkKpiValue(models.Model):
         for record_id, diff in changed.items():
             self.browse(record_id).write(diff)
         self.browse(list(changed)).write(sync_values)
-        self.create([dict(vals, **sync_values) for vals in to_create])
+        self._create_plain_rows([dict(vals, **sync_values) for vals in to_create])
         result = {
             "read": len(rows),
             "created": len(to_create),
@@ -214,6 +214,28 @@ class TrainlinkKpiValue(models.Model):
         }
         run._add_result(result)
         return result
+
+    def _create_plain_rows(self, vals_list):
+        """Create validated rows that all give the same fields. Odoo's create
+        asks for the default values of the fields a row leaves out, row by
+        row (its own id, create and write dates and users at least): a fifth
+        of a fresh load's time. Those defaults are the same for every row of
+        a batch: they are asked for once."""
+        if not vals_list:
+            return self.browse()
+        defaults = {
+            name: value
+            for name, value in self._add_missing_default_values(vals_list[0]).items()
+            if name not in vals_list[0]
+        }
+        return self.with_context(trainlink_batch_defaults=defaults).create(vals_list)
+
+    @api.model
+    def _add_missing_default_values(self, values):
+        defaults = self.env.context.get("trainlink_batch_defaults")
+        if defaults is None:
+            return super()._add_missing_default_values(values)
+        return {**defaults, **values}
 
     def _rows_from_payload(self, payload):
         """The batch as a list of mappings, whichever form it came in."""

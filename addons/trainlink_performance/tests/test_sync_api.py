@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -34,6 +36,49 @@ class TestSyncApi(TrainlinkCase):
         self.assertEqual(value.department_id, self.department)
         self.assertEqual(value.company_id, self.company)
         self.assertEqual(value.value, 120000.0)
+
+    def test_a_fresh_batch_asks_for_default_values_once_not_per_row(self):
+        Value = self.registry["trainlink.kpi.value"]
+        rows = [
+            self._row(
+                f"EMMA-{year}-01",
+                period_start=f"{year}-01-01",
+                period_end=f"{year}-01-31",
+            )
+            for year in range(2001, 2041)
+        ]
+        with patch.object(
+            Value, "default_get", autospec=True, side_effect=Value.default_get
+        ) as default_get:
+            result = self.Value.api_upsert(rows)
+        self.assertEqual(result["created"], 40)
+        self.assertEqual(default_get.call_count, 1)
+        values = self.env["trainlink.kpi.value"].search([("source", "=", "crm")])
+        self.assertEqual(len(values), 40)
+        # Odoo's own columns are filled as by a plain create.
+        self.assertEqual(values.create_uid, self.user_sync)
+        self.assertTrue(all(values.mapped("create_date")))
+        self.assertEqual(set(values.mapped("period_type")), {"month"})
+        # A plain create outside the API still asks row by row.
+        with patch.object(
+            Value, "default_get", autospec=True, side_effect=Value.default_get
+        ) as default_get:
+            self.env["trainlink.kpi.value"].create(
+                [
+                    {
+                        "employee_id": self.emma.id,
+                        "kpi_id": self.kpi_revenue.id,
+                        "company_id": self.company.id,
+                        "period_start": f"{year}-01-01",
+                        "period_end": f"{year}-01-31",
+                        "value": 1.0,
+                        "source": "manual",
+                        "external_key": str(year),
+                    }
+                    for year in (2001, 2002)
+                ]
+            )
+        self.assertEqual(default_get.call_count, 2)
 
     def test_resending_the_same_batch_writes_nothing(self):
         rows = [self._row(), self._row("EMMA-2026-02", value=90000)]
