@@ -125,7 +125,8 @@ class Settings(BaseSettings):
     state_path: Path
     schedule_every_minutes: int = Field(60, ge=1)
     min_points: int = Field(2, ge=1)
-    # Seconds a run holds the ERP's lock without a heartbeat; a worker killed
+    # Seconds a run holds the ERP's lock without a heartbeat (the runner
+    # renews it between batches once a third has passed); a worker killed
     # mid-run blocks the next runs at most this long.
     lock_lease_seconds: int = Field(900, ge=60, le=86400)
     sources: list[SourceConfig]

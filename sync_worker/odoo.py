@@ -529,6 +529,10 @@ class ErpClient:
         # Called after each upsert batch: (model, batch, batches, rows sent,
         # rows to send); the command line draws a progress bar with it.
         self.progress = None
+        # Called before each batch sent or read (upsert, matching, comparison
+        # groups, pages of values); the runner renews its lock's lease there
+        # when due, and stops the call by raising when the lock is lost.
+        self.before_batch = None
 
     def login(self) -> int | None:
         """Authenticate now rather than on the first call, when the transport can."""
@@ -574,6 +578,7 @@ class ErpClient:
             else:
                 pending.append(value)
         for batch in _chunks(pending, self.batch_size):
+            self._next_batch()
             keys = [{key_type: str(value)} for value in batch]
             answer = self.transport.call(KPI_VALUE_MODEL, "api_match_employees", keys)
             for value, result in zip(batch, answer, strict=True):
@@ -605,6 +610,7 @@ class ErpClient:
         batches = math.ceil(len(rows) / self.batch_size)
         for number, start in enumerate(range(0, len(rows), self.batch_size), 1):
             batch = rows[start : start + self.batch_size]
+            self._next_batch()
             payload = {
                 "columns": columns,
                 "rows": [[plain(row.get(name)) for name in columns] for row in batch],
@@ -638,6 +644,7 @@ class ErpClient:
         {"reason": why none} when the ERP has none; batch_size per call."""
         answers = {}
         for batch in _chunks(list(attendance_ids), self.batch_size):
+            self._next_batch()
             result = self.transport.call(
                 ATTENDANCE_MODEL, "api_comparison_groups", batch
             )
@@ -672,6 +679,7 @@ class ErpClient:
             for kpis in _chunks(kpi_ids, MAX_BATCH_SIZE):
                 last_id = 0
                 while True:
+                    self._next_batch()
                     page = self.transport.call(
                         KPI_VALUE_MODEL,
                         "api_read_values",
@@ -695,6 +703,10 @@ class ErpClient:
                         break
                     last_id = page[-1]["id"]
         return values
+
+    def _next_batch(self) -> None:
+        if self.before_batch:
+            self.before_batch()
 
     def acquire_lock(self, holder: str, lease_seconds: int) -> dict:
         """{"ok": True, "token"} or, held by another worker, {"ok": False,

@@ -10,6 +10,10 @@ not change as unchanged and writes nothing.
 
 Then the contributions: the completed trainings, the stored monthly values of
 their trainees and peers, the measured windows (transform) upserted.
+
+The whole run holds the ERP's lock, a lease renewed by time (see
+`Runner._keep_lease`), not at source boundaries: a long source keeps it, a
+short run makes no extra call, and a run that lost it stops.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -57,7 +62,16 @@ EXIT_CONFIG = 2
 EXIT_ERP = 3
 EXIT_LOCKED = 4
 
+# The lease is renewed once this fraction of it has passed since the last
+# renewal: two thirds are left for the slowest batch before the next check.
+RENEW_AFTER = 1 / 3
+LEASE_LOST = "the run lost the ERP's lock (its lease ran out)"
+
 SourceFactory = Callable[[SourceConfig, ErpClient], Source]
+
+
+class LeaseLost(ErpError):
+    """Another run took the ERP's lock over: this one must write no more."""
 
 
 @dataclass
@@ -188,6 +202,7 @@ class Runner:
         source_factory: SourceFactory = build_source,
         today: date | None = None,
         stop: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self.settings = settings
         self.erp = erp
@@ -195,7 +210,10 @@ class Runner:
         self.source_factory = source_factory
         self.today = today
         self.stop = stop or threading.Event()
+        self.clock = clock
         self._lock_token: str | None = None
+        self._lease_renewed = 0.0  # clock() when the lease was last renewed
+        self._lease_lost = False
 
     def run(
         self,
@@ -211,9 +229,11 @@ class Runner:
         try:
             lock = self._acquire_lock(report)
             if lock:
+                self.erp.before_batch = self._keep_lease
                 try:
                     self._run(report, only, since, contributions, until)
                 finally:
+                    self.erp.before_batch = None
                     self._release_lock(lock)
         finally:
             report.finished = datetime.now()
@@ -225,6 +245,7 @@ class Runner:
         """The ERP's lock for this run, or None (the report says why): one
         run at a time, whatever the host."""
         holder = f"{socket.gethostname()} pid {os.getpid()} run {report.run_id}"
+        asked = self.clock()
         try:
             answer = self.erp.acquire_lock(holder, self.settings.lock_lease_seconds)
         except ErpError as error:
@@ -241,24 +262,47 @@ class Runner:
             log_event(log, logging.WARNING, "run_locked", holder=report.locked_by)
             return None
         self._lock_token = answer["token"]
+        self._lease_renewed, self._lease_lost = asked, False
         return answer["token"]
 
+    def _keep_lease(self) -> None:
+        """Renew the lock's lease once RENEW_AFTER of it has passed since the
+        last renewal. Called between steps, for each chunk a source streams
+        and before each batch the ERP client sends or reads (its
+        `before_batch`): by time, so a long source keeps the lock and a short
+        run makes no extra call. Raises LeaseLost once another run took the
+        lock over (only possible after the lease ran out)."""
+        lease = self.settings.lock_lease_seconds
+        now = self.clock()
+        if not self._lock_token or now - self._lease_renewed < lease * RENEW_AFTER:
+            return
+        if not self.erp.renew_lock(self._lock_token, lease):
+            self._lease_lost = True
+            raise LeaseLost(LEASE_LOST)
+        self._lease_renewed = now
+        log_event(log, logging.DEBUG, "lock_renewed", lease_seconds=lease)
+
     def _heartbeat(self, report: RunReport) -> bool:
-        """Renew the lock's lease between steps: False (the report says why)
-        when the lock is lost or the ERP is gone, which ends the run."""
-        if not self._lock_token:
-            return True
+        """Keep the lease between steps: False (the report says why) when
+        the lock is lost or the ERP is gone, which ends the run."""
         try:
-            renewed = self.erp.renew_lock(
-                self._lock_token, self.settings.lock_lease_seconds
-            )
+            self._keep_lease()
+        except LeaseLost as error:
+            report.error = str(error)
+            return False
         except ErpError as error:
             report.error = f"cannot renew the ERP's run lock: {error}"
             report.erp_failed = erp_failure(error)
             return False
-        if not renewed:
-            report.error = "the run lost the ERP's lock (its lease ran out)"
-        return renewed
+        return True
+
+    def _lost_lease(self, report: RunReport) -> bool:
+        """Whether the step just run found the lock lost (its source says
+        so and counts what was written); if so the run ends here."""
+        if self._lease_lost:
+            report.error = LEASE_LOST
+            log_event(log, logging.ERROR, "run_aborted", error=report.error)
+        return self._lease_lost
 
     def _release_lock(self, token: str) -> None:
         try:
@@ -296,6 +340,8 @@ class Runner:
             if not self._heartbeat(report):
                 return
             report.sources.append(self.sync_source(config, kpis, today, since, until))
+            if self._lost_lease(report):
+                return
             if report.sources[-1].erp_failed:
                 # The ERP is gone: every further call would retry in full.
                 report.error = "the ERP stopped answering: the run ends here"
@@ -303,6 +349,7 @@ class Runner:
                 return
         if contributions and not self.stop.is_set() and self._heartbeat(report):
             report.sources.append(self.sync_contributions(kpis, today))
+            self._lost_lease(report)
 
     # ---------------------------------------------------------- sources --
 
@@ -661,6 +708,8 @@ class _ValueSink:
         self.unknown: list[tuple[int, Rejection]] = []
 
     def add(self, records: pd.DataFrame) -> None:
+        # A long reading keeps the lock even when it asks the ERP nothing.
+        self.runner._keep_lease()
         records = Runner._in_window(records, self.report.start, self.report.end)
         if records.empty:
             return
@@ -695,7 +744,7 @@ def run_once(
     state = state if state is not None else SyncState.load(settings.state_path)
     runner_options = {
         key: options.pop(key)
-        for key in ("source_factory", "today", "stop")
+        for key in ("source_factory", "today", "stop", "clock")
         if key in options
     }
     return Runner(settings, erp, state, **runner_options).run(**options)
@@ -707,6 +756,7 @@ __all__ = [
     "EXIT_ERP",
     "EXIT_OK",
     "EXIT_PROBLEMS",
+    "LeaseLost",
     "RunReport",
     "Runner",
     "SourceReport",

@@ -477,6 +477,80 @@ def test_read_kpi_values_pages_by_id(fake_odoo):
     assert erp.read_kpi_values([], [3], date(2024, 1, 1)) == []
 
 
+class ScriptedTransport:
+    """A Transport answering from a dict (model, method) -> function, which
+    records the order of calls and of `before_batch` in `log`."""
+
+    def __init__(self, methods, log):
+        self.methods, self.log = methods, log
+
+    def call(self, model, method, *args, **kwargs):
+        self.log.append(method)
+        return self.methods[(model, method)](*args)
+
+
+def test_before_batch_runs_before_each_batch_sent_or_read_and_no_other_call():
+    log = []
+    upserted = {"read": 2, "created": 2, "updated": 0, "unchanged": 0}
+    transport = ScriptedTransport(
+        {
+            ("trainlink.kpi.value", "api_upsert"): lambda *args: upserted,
+            ("trainlink.kpi.value", "api_match_employees"): lambda keys: [
+                {"employee_id": 1} for _ in keys
+            ],
+            ("trainlink.attendance", "api_comparison_groups"): lambda ids: [
+                {"ok": False, "reason": "none"} for _ in ids
+            ],
+            ("trainlink.kpi.value", "api_read_values"): lambda *args: [],
+            ("trainlink.sync.lock", "api_renew"): lambda *args: {"ok": True},
+            ("trainlink.sync.run", "api_start"): lambda source: 9,
+        },
+        log,
+    )
+    erp = ErpClient(transport, batch_size=2)
+    erp.before_batch = lambda: log.append("before_batch")
+
+    erp.upsert_kpi_values([{"external_key": f"k{i}"} for i in range(4)], 9)
+    erp.match_employees("barcode", ["A", "B", "C"])
+    erp.comparison_groups([5])
+    erp.read_kpi_values([1], [3], date(2024, 1, 1))
+    erp.renew_lock("token", 900)
+    erp.start_run("sales")
+
+    assert log == [
+        *["before_batch", "api_upsert"] * 2,
+        *["before_batch", "api_match_employees"] * 2,
+        *["before_batch", "api_comparison_groups"],
+        *["before_batch", "api_read_values"],
+        "api_renew",
+        "api_start",
+    ]
+
+
+def test_before_batch_raising_stops_an_upsert_with_what_was_written_counted():
+    sent = []
+    upserted = {"read": 2, "created": 2, "updated": 0, "unchanged": 0}
+    transport = ScriptedTransport(
+        {("trainlink.kpi.value", "api_upsert"): lambda *args: upserted}, sent
+    )
+    erp = ErpClient(transport, batch_size=2)
+    batches = iter([None, ErpFault("the run lost the ERP's lock")])
+
+    def before_batch():
+        error = next(batches)
+        if error:
+            raise error
+
+    erp.before_batch = before_batch
+    summary = UpsertSummary()
+
+    with pytest.raises(ErpFault, match="lost the ERP's lock"):
+        erp.upsert_kpi_values([{"external_key": f"k{i}"} for i in range(4)], 9, summary)
+
+    assert sent == ["api_upsert"], "the second batch was not sent"
+    assert (summary.read, summary.created) == (2, 2)
+
+
 # ---------------------------------------------------- JSON-RPC (odoorpc) --
 
 

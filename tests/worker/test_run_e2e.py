@@ -1,7 +1,8 @@
 """run-once against a real Odoo 18: a dry run reads, matches and measures
 but writes nothing; rejected rows go to the rejects file while the good ones
-land; the summary of a run that fails midway counts what Odoo holds.
-(Skipped without Odoo, like the other end-to-end tests.)"""
+land; the summary of a run that fails midway counts what Odoo holds; a run
+longer than its lease keeps the lock. (Skipped without Odoo, like the other
+end-to-end tests.)"""
 
 from __future__ import annotations
 
@@ -340,6 +341,50 @@ def test_e2e_a_run_refused_midway_counts_what_odoo_holds(odoo_server, shop, tmp_
         "created_count": 4,
     }
     assert SyncState.load(settings.state_path).cursor("run_refused") is None
+
+
+@pytest.mark.odoo
+def test_e2e_a_run_longer_than_its_lease_keeps_the_lock_and_completes(
+    odoo_server, shop, tmp_path
+):
+    """Four batches of 1.5 s under a 4 s lease: the worker renews it between
+    batches, so a second worker started during the third is refused with
+    status 4, and the run completes."""
+    admin = shop["admin"]
+    csv_path = tmp_path / "long.csv"
+    write_csv(csv_path, monthly_rows("RUNTRAINEE", 8))
+    settings = e2e_settings(odoo_server, tmp_path, csv_path, "run_long", batch_size=2)
+    # The configuration takes 60 s at least; a short lease keeps the test short.
+    settings = settings.model_copy(update={"lock_lease_seconds": 4})
+    erp = connect(settings)
+    second = []
+
+    def after_batch(model, batch, batches, sent, total):
+        time.sleep(1.5)
+        if batch == 3:  # 4.5 s after the lock was taken
+            second.append(run_real(settings, contributions=False))
+
+    erp.progress = after_batch
+    report = Runner(settings, erp, SyncState.load(settings.state_path)).run(
+        contributions=False
+    )
+
+    (refused,) = second
+    assert refused.exit_code() == 4, refused.error
+    assert refused.error.startswith("another run is in progress: ")
+    assert f"run {report.run_id}" in refused.locked_by
+    assert not refused.sources
+    assert report.exit_code() == 0, report
+    (source,) = report.sources
+    assert (source.rows, source.created) == (8, 8)
+    assert len(stored(admin, "run_long")) == 8
+    (erp_run,) = admin.search_read(
+        "trainlink.sync.run", [("id", "=", source.erp_run_id)], ["state"]
+    )
+    assert erp_run["state"] == "done"
+    free = connect(settings).acquire_lock("host-b pid 10", 60)
+    assert free["ok"], "released at the end"
+    connect(settings).release_lock(free["token"])
 
 
 @pytest.mark.odoo

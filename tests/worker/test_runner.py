@@ -32,14 +32,6 @@ KPIS = {
 # ---------------------------------------------------------------- fakes --
 
 
-def _into(summary, result):
-    """The ErpClient's way: add the answer into the caller's summary."""
-    if summary is None:
-        return result
-    summary.add({**vars(result), "rejected": result.rejected})
-    return summary
-
-
 class FakeErp:
     """The ErpClient interface over dicts, with failures on demand."""
 
@@ -56,6 +48,10 @@ class FakeErp:
         self.calls: list[tuple] = []
         self.lock: dict | None = None  # the ERP's run lock: holder and token
         self.lock_lost = False  # renewals fail, as after an expired lease
+        # The ErpClient's batching of upserts (None: one call) and hooks.
+        self.batch_size: int | None = None
+        self.before_batch = None
+        self.progress = None
 
     def _enter(self, name, *args):
         self.calls.append((name, *args))
@@ -74,20 +70,42 @@ class FakeErp:
         }
 
     def upsert_kpi_values(self, rows, run_id, summary=None):
-        self._enter("upsert_kpi_values", rows, run_id)
-        result = self._upsert(self.values, rows, lambda row: row["external_key"])
-        return _into(summary, result)
+        return self._upsert(
+            "upsert_kpi_values",
+            self.values,
+            lambda row: row["external_key"],
+            rows,
+            run_id,
+            summary,
+        )
 
     def upsert_contributions(self, rows, run_id, summary=None):
-        self._enter("upsert_contributions", rows, run_id)
-        result = self._upsert(
+        return self._upsert(
+            "upsert_contributions",
             self.contributions,
-            rows,
             lambda row: (row["attendance_id"], row["kpi_code"], row["post_start"]),
+            rows,
+            run_id,
+            summary,
         )
-        return _into(summary, result)
 
-    def _upsert(self, store, rows, key_of):
+    def _upsert(self, name, store, key_of, rows, run_id, summary):
+        """The ErpClient's way: batch_size rows a call, `before_batch` before
+        each and `progress` after, the answers added into the caller's
+        summary as they come."""
+        summary = UpsertSummary() if summary is None else summary
+        size = self.batch_size or max(len(rows), 1)
+        for start in range(0, len(rows), size):
+            if self.before_batch:
+                self.before_batch()
+            batch = rows[start : start + size]
+            self._enter(name, batch, run_id)
+            summary.add(vars(self._store(store, batch, key_of)), offset=start)
+            if self.progress:
+                self.progress(name, start // size + 1)
+        return summary
+
+    def _store(self, store, rows, key_of):
         summary = UpsertSummary(read=len(rows))
         for index, row in enumerate(rows):
             if row.get("value") == -1:  # how a test makes the ERP refuse a row
@@ -387,6 +405,34 @@ def test_records_outside_the_window_are_left_out(tmp_path):
     assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 1, 2)
 
 
+class FakeClock:
+    """The runner's clock (seconds), moved on by the test."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+def timed_runner(tmp_path, erp, sources, batch_seconds, **values):
+    """A runner whose lease is 120 s (renewed after 40 s) and whose ERP
+    takes `batch_seconds` per upsert batch of one row."""
+    clock = FakeClock()
+    erp.batch_size = 1
+    erp.progress = lambda *args: clock.advance(batch_seconds)
+    runner = make_runner(tmp_path, erp, sources, lock_lease_seconds=120, **values)
+    runner.clock = clock
+    return runner
+
+
+def three_months(badge="B1"):
+    return [(f"{badge}-{m}", badge, date(2024, m, 3), 10.0) for m in (1, 2, 3)]
+
+
 def test_a_run_holds_the_erps_lock_and_releases_it(tmp_path):
     erp = FakeErp()
     sources = {
@@ -397,9 +443,83 @@ def test_a_run_holds_the_erps_lock_and_releases_it(tmp_path):
     names = [call[0] for call in erp.calls]
     assert names[0] == "acquire_lock"
     assert erp.calls[0][2] == 120, "the configured lease"
-    assert names.count("renew_lock") == 3, "a heartbeat before each step"
     assert names[-1] == "release_lock" and erp.lock is None
     assert by_name(report)["good"].created == 1
+
+
+def test_a_long_source_renews_the_lease_between_its_batches(tmp_path):
+    erp = FakeErp()
+    sources = {"long": FakeSource("long", three_months())}
+    runner = timed_runner(tmp_path, erp, sources, batch_seconds=50)
+
+    report = runner.run(contributions=False)
+
+    writes = [c[0] for c in erp.calls if c[0] in ("upsert_kpi_values", "renew_lock")]
+    assert writes == [
+        "upsert_kpi_values",  # at 0 s
+        "renew_lock",  # 50 s after the lock was taken: more than 40 s
+        "upsert_kpi_values",
+        "renew_lock",
+        "upsert_kpi_values",
+    ]
+    assert report.exit_code() == 0 and by_name(report)["long"].created == 3
+    assert erp.lock is None, "released at the end"
+
+
+def test_the_contributions_step_renews_the_lease_between_its_batches(tmp_path):
+    erp = contribution_erp()
+    erp.attendances.append(dict(erp.attendances[0], attendance_id=7))
+    erp.groups[7] = [12]
+    runner = timed_runner(tmp_path, erp, {}, batch_seconds=50)
+
+    report = runner.run()
+
+    writes = [c[0] for c in erp.calls if c[0] in ("upsert_contributions", "renew_lock")]
+    assert writes == ["upsert_contributions", "renew_lock", "upsert_contributions"]
+    assert by_name(report)[CONTRIBUTIONS].created == 2
+
+
+def test_a_long_streamed_reading_renews_the_lease_between_its_chunks(tmp_path):
+    from sync_worker.sources.base import StreamSummary
+
+    class SlowStream(FakeSource):
+        """One record a chunk, each 50 s to read; the keys are matched on the
+        first chunk, so the ERP is asked nothing while the others come."""
+
+        def read_stream(self, start, end, new_sink):
+            sink = new_sink()
+            records = self.read(start, end).records
+            for row in range(len(records)):
+                self.clock.advance(50)
+                sink.add(records.iloc[[row]].assign(row=row))
+            return sink, StreamSummary(rows=len(records), records=len(records))
+
+    erp = FakeErp()
+    source = SlowStream("slow", three_months())
+    runner = timed_runner(tmp_path, erp, {"slow": source}, batch_seconds=0)
+    source.clock = runner.clock
+
+    report = runner.run(contributions=False)
+
+    assert report.exit_code() == 0 and by_name(report)["slow"].created == 3
+    names = [call[0] for call in erp.calls]
+    assert names.count("renew_lock") == 3, "each chunk 50 s after the last renewal"
+    assert names.count("match_employees") == 1
+
+
+def test_a_short_run_makes_no_renewal_call_whatever_its_batches(tmp_path):
+    erp = FakeErp()
+    sources = {
+        "a": FakeSource("a", three_months("B1")),
+        "b": FakeSource("b", three_months("B2")),
+    }
+    runner = timed_runner(tmp_path, erp, sources, batch_seconds=5)
+
+    report = runner.run()
+
+    assert report.exit_code() == 0
+    assert len([c for c in erp.calls if c[0] == "upsert_kpi_values"]) == 6
+    assert "renew_lock" not in [call[0] for call in erp.calls]
 
 
 def test_a_second_run_is_refused_while_another_holds_the_lock(tmp_path):
@@ -413,14 +533,58 @@ def test_a_second_run_is_refused_while_another_holds_the_lock(tmp_path):
     assert erp.lock["token"] == "theirs", "their lock is left alone"
 
 
-def test_a_run_that_lost_its_lock_stops(tmp_path):
+def test_a_run_that_lost_its_lock_between_sources_stops(tmp_path):
     erp = FakeErp()
-    erp.lock_lost = True  # the lease ran out and another worker took over
-    sources = {"good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)])}
-    report = make_runner(tmp_path, erp, sources).run()
+    clock = FakeClock()
+
+    class SlowEmptySource(FakeSource):
+        def read(self, start, end):
+            clock.advance(130)  # the lease ran out...
+            erp.lock_lost = True  # ...and another worker took over
+            return super().read(start, end)
+
+    sources = {
+        "slow": SlowEmptySource("slow"),
+        "good": FakeSource("good", [("r1", "B1", date(2024, 5, 3), 10.0)]),
+    }
+    runner = make_runner(tmp_path, erp, sources, lock_lease_seconds=120)
+    runner.clock = clock
+
+    report = runner.run()
+
     assert "lost the ERP's lock" in report.error
-    assert not report.sources
+    assert [source.name for source in report.sources] == ["slow"]
+    assert sources["good"].reads == []
     assert report.exit_code() == 1
+
+
+def test_a_run_that_lost_its_lock_midway_stops_and_counts_what_was_written(
+    tmp_path,
+):
+    erp = FakeErp()
+    sources = {
+        "long": FakeSource("long", three_months()),
+        "next": FakeSource("next", [("r1", "B2", date(2024, 5, 3), 10.0)]),
+    }
+    runner = timed_runner(tmp_path, erp, sources, batch_seconds=130)
+    advance = erp.progress
+
+    def batch_written(*args):
+        advance(*args)  # 130 s: the lease ran out...
+        erp.lock_lost = True  # ...and another worker took over
+
+    erp.progress = batch_written
+    report = runner.run()
+
+    assert report.error == "the run lost the ERP's lock (its lease ran out)"
+    assert report.exit_code() == 1
+    (long,) = report.sources
+    assert long.error == report.error
+    assert (long.rows, long.created) == (1, 1), "the batch written before"
+    assert len([c for c in erp.calls if c[0] == "upsert_kpi_values"]) == 1
+    assert erp.run_of("long")[0]["error"] == report.error
+    assert sources["next"].reads == [] and not erp.run_of(CONTRIBUTIONS)
+    assert SyncState.load(tmp_path / "state.json").cursor("long") is None
 
 
 def test_once_the_erp_is_gone_the_run_ends_and_counts_what_was_written(tmp_path):
