@@ -49,8 +49,12 @@ LOGS="$(mktemp -d "${TMPDIR:-/tmp}/trainlink-demo.XXXXXX")"
 ADDONS="$REPO/addons${ODOO_ADDONS_PATH:+,$ODOO_ADDONS_PATH}"
 PIDS=()
 
+# Everything runs as a background job, its pid in PIDS, so that a signal
+# reaches the script at once (bash runs a trap only after a foreground
+# command ends) and stop() can pass it on: `kill <pid of demo.sh>` stops
+# Odoo, the metrics source and the worker as Ctrl-C does.
 stop() {
-    trap - INT TERM EXIT
+    trap - INT TERM HUP EXIT
     echo
     echo "Stopping the worker, the metrics source and Odoo..."
     for pid in "${PIDS[@]}"; do
@@ -61,34 +65,61 @@ stop() {
     done
     echo "Stopped. Logs: $LOGS; the database $DB stays (dropdb $DB to remove it)."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+trap 'stop; exit 129' HUP
+trap stop EXIT
 
-odoo() { "$ODOO" --addons-path="$ADDONS" -d "$DB" "$@"; }
+# Starts a command in the background, its output appended to the log $1
+# (stdin /dev/null); its pid in PIDS and $!.
+start() {
+    local log=$1
+    shift
+    "$@" >>"$log" 2>&1 &
+    PIDS+=($!)
+}
+
+# Runs a command to its end, its output appended to the log $1 (stdin kept),
+# interruptible by the traps above; fails as the command does. (The log is
+# not redirected around the call: stop() would write into it.)
+run() {
+    local log=$1 status=0
+    shift
+    "$@" <&0 >>"$log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    wait "$pid" || status=$?
+    unset 'PIDS[-1]'
+    return "$status"
+}
+
+# Only through start or run: exec makes Odoo itself the background job that
+# stop() signals, not a shell waiting for it.
+odoo() { exec "$ODOO" --addons-path="$ADDONS" -d "$DB" "$@"; }
 
 if psql -d "$DB" -XAtc "select 1 from ir_module_module where name = 'trainlink_performance' and state = 'installed'" 2>/dev/null | grep -q 1; then
     echo "Upgrading TrainLink in $DB (log: $LOGS/install.log)"
-    odoo -u trainlink_performance --stop-after-init >"$LOGS/install.log" 2>&1
+    run "$LOGS/install.log" odoo -u trainlink_performance --stop-after-init
 else
     echo "Creating $DB with demo data and TrainLink, a few minutes (log: $LOGS/install.log)"
-    odoo -i trainlink_performance --without-demo= --stop-after-init >"$LOGS/install.log" 2>&1
+    run "$LOGS/install.log" odoo -i trainlink_performance --without-demo= --stop-after-init
 fi
 echo "Creating or updating the sync user trainlink_sync"
 # The subcommand comes first: "odoo-bin shell --addons-path=...".
-TRAINLINK_SYNC_PASSWORD="$SYNC_PASSWORD" "$ODOO" shell --addons-path="$ADDONS" -d "$DB" \
-    --no-http --log-level=warn <"$REPO/docker/create_sync_user.py" \
-    >>"$LOGS/install.log" 2>&1
+TRAINLINK_SYNC_PASSWORD="$SYNC_PASSWORD" run "$LOGS/install.log" \
+    "$ODOO" shell --addons-path="$ADDONS" -d "$DB" --no-http --log-level=warn \
+    <"$REPO/docker/create_sync_user.py"
 
 echo "Starting Odoo on http://localhost:$PORT (log: $LOGS/odoo.log)"
-odoo --http-port="$PORT" --db-filter="^$DB\$" --max-cron-threads=1 \
-    >"$LOGS/odoo.log" 2>&1 &
-PIDS+=($!)
+start "$LOGS/odoo.log" \
+    odoo --http-port="$PORT" --db-filter="^$DB\$" --max-cron-threads=1
 echo "Starting the demo metrics source on http://localhost:$METRICS_PORT"
 (cd "$REPO" && exec "$PYTHON" -m sync_worker.demo_source --port "$METRICS_PORT") \
     >"$LOGS/metrics.log" 2>&1 &
 PIDS+=($!)
 
 for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null "http://localhost:$PORT/web/health" 2>/dev/null && break
+    curl -fsS --max-time 2 -o /dev/null "http://localhost:$PORT/web/health" 2>/dev/null && break
     sleep 1
 done
 
@@ -111,6 +142,6 @@ TrainLink is running: http://localhost:$PORT  (database $DB)
   wang.wei / wang.wei      manager of Sales East
   li.na / li.na            employee
 The worker's runs: Employees > Training & Performance > Configuration > Sync Runs.
-Ctrl-C stops everything.
+Ctrl-C (or kill $$) stops everything.
 EOF
 wait "${PIDS[@]}"

@@ -70,7 +70,12 @@ job, candidate by employee and path, application plan by training), so a
 re-run with the same options creates nothing and changes nothing: agreed
 targets and confirmed scores stay as they are, the worker finds every
 contribution unchanged. It only adds two lines to the Sync Runs log (the KPI
-values and the worker's run). The same ``--seed`` gives the same data. The
+values and the worker's run). A record it finds that it did not create (the
+add-on's demo KPIs SALES_REV or CONV_RATE, a job of the same name) is reused
+as it is, never rewritten: the records it creates are marked with an external
+id of the pseudo-module ``__trainlink_load_demo__``, and only those are
+brought back to the script's data on a re-run. The same ``--seed`` gives the
+same data. The
 timeline ends with the last full month before the first load and is kept in
 the system parameter ``trainlink_demo.end_month``, so that re-runs in a later
 month find the same sessions, values, contributions and periods
@@ -138,6 +143,9 @@ REQUIRED_GROUPS = (
     "trainlink_performance.group_trainlink_admin",
 )
 CREATE_CHUNK = 500
+# The pseudo-module of the external ids that mark the records the loader
+# created: the only ones a re-run may write to.
+CREATED_MODULE = "__trainlink_load_demo__"
 # Runs the sync worker's contributions step (with the worker's Python).
 WORKER_SCRIPT = HERE / "demo_worker.py"
 DEFAULT_WORKER_PYTHON = HERE.parent / ".venv" / "bin" / "python"
@@ -1143,9 +1151,12 @@ class Loader:
 
     def ensure(self, model, key, vals_list, update=True):
         """Find each record by its key fields, create the missing ones (in
-        batches), write the fields that differ on the found ones (unless not
-        update: then they stay as they are). Returns {key values: id};
-        many2one values are ids, x2many values id lists."""
+        batches), write the fields that differ on the found ones the loader
+        created, on this run or an earlier one (unless not update: then they
+        stay as they are). A record found that the loader did not create (the
+        add-on's demo KPI CONV_RATE, a job of the same name) is only reused,
+        never rewritten. Returns {key values: id}; many2one values are ids,
+        x2many values id lists."""
         types = self.field_types(model)
         keys = [tuple(vals[name] for name in key) for vals in vals_list]
         if len(set(keys)) != len(keys):
@@ -1162,6 +1173,9 @@ class Loader:
             existing.setdefault(
                 tuple(_plain(types[name], record[name]) for name in key), record
             )
+        own = set()
+        if update and existing:
+            own = self.created_by_loader(model, [r["id"] for r in existing.values()])
         ids, to_create = {}, []
         for record_key, vals in zip(keys, vals_list, strict=True):
             record = existing.get(record_key)
@@ -1171,7 +1185,7 @@ class Loader:
             diff = {
                 name: value
                 for name, value in vals.items()
-                if update and not _same(types[name], record[name], value)
+                if record["id"] in own and not _same(types[name], record[name], value)
             }
             if diff:
                 self.call(model, "write", [record["id"]], _writable(types, diff))
@@ -1182,10 +1196,35 @@ class Loader:
             new_ids = self.call(
                 model, "create", [_writable(types, vals) for _, vals in chunk]
             )
+            self.mark_created(model, new_ids)
             for (record_key, _), new_id in zip(chunk, new_ids, strict=True):
                 ids[record_key] = new_id
                 self.stats.add(model, new_id, created=True)
         return ids
+
+    def mark_created(self, model, record_ids):
+        """Remember that the loader created these records: an external id in
+        the pseudo-module CREATED_MODULE each (as Odoo's imports do with
+        __import__), which later runs read."""
+        self.call(
+            "ir.model.data",
+            "create",
+            [created_marker(model, record_id) for record_id in record_ids],
+        )
+
+    def created_by_loader(self, model, record_ids):
+        """The ids among record_ids that the loader created."""
+        markers = self.call(
+            "ir.model.data",
+            "search_read",
+            [
+                ("module", "=", CREATED_MODULE),
+                ("model", "=", model),
+                ("res_id", "in", record_ids),
+            ],
+            ["res_id"],
+        )
+        return {marker["res_id"] for marker in markers}
 
     # -- setup --
 
@@ -1757,16 +1796,20 @@ class Loader:
     def load_scores(self, confirm):
         """Scores of the last assessment cycle, computed with the Compute
         Scores wizard: each period of each job family's cycle, for the demo's
-        jobs of the families assessed on it; then confirmed."""
-        jobs = defaultdict(set)  # (period type, start) -> job ids
-        for job in sorted({p.job for p in self.people}):
-            for period_type in self.cycles.get(JOB_FAMILIES[job], ()):
+        employees of the families assessed on it; then confirmed. Chosen by
+        employee, not by job: the holders of a job of the same name outside
+        the demo (the add-on's demo Assembly Operators) are not scored."""
+        employees = defaultdict(set)  # (period type, start) -> employee ids
+        for person in self.people:
+            for period_type in self.cycles.get(JOB_FAMILIES[person.job], ()):
                 for start in self.timeline.cycle_periods(period_type):
-                    jobs[period_type, start].add(self.ids["job"][job])
+                    employees[period_type, start].add(
+                        self.ids["employee"][person.badge]
+                    )
         model = "trainlink.performance.score"
         domain = [("employee_id", "in", list(self.ids["employee"].values()))]
         before = set(self.call(model, "search", domain))
-        ordered = sorted(jobs, key=lambda k: (PERIOD_MONTHS[k[0]], k[1]))
+        ordered = sorted(employees, key=lambda k: (PERIOD_MONTHS[k[0]], k[1]))
         refreshed = set()  # computed again (or confirmed) by this run
         for number, (period_type, start) in enumerate(ordered, 1):
             wizard = self.call(
@@ -1776,8 +1819,8 @@ class Loader:
                     "period_type": period_type,
                     "period_start": start.isoformat(),
                     "company_id": self.company_id,
-                    "scope": "job",
-                    "job_ids": [(6, 0, sorted(jobs[period_type, start]))],
+                    "scope": "employee",
+                    "employee_ids": [(6, 0, sorted(employees[period_type, start]))],
                 },
             )
             action = self.call("trainlink.score.wizard", "action_compute", [wizard])
@@ -1966,6 +2009,17 @@ class Loader:
     def states(self, model, ids):
         records = self.call(model, "read", ids, ["state"])
         return Counter(r["state"] for r in records)
+
+
+def created_marker(model, record_id):
+    """The ir.model.data values that mark a record as created by the loader."""
+    return {
+        "module": CREATED_MODULE,
+        "name": f"{model.replace('.', '_')}_{record_id}",
+        "model": model,
+        "res_id": record_id,
+        "noupdate": True,
+    }
 
 
 def _plain(field_type, value):

@@ -5,10 +5,10 @@ worker's REST source without a real CRM or MES.
     python -m sync_worker.demo_source --port 8090 [--host 0.0.0.0]
 
     GET /health          {"status": "ok"}
-    GET /api/sales       sales revenue (KPI SALES_REV, CNY) of the sales team,
-                         badges TL1001-TL1003, per working day
+    GET /api/sales       sales revenue (KPI SALES_REV, CNY) of Sales East, badges
+                         TL1001-TL1009, per working day
     GET /api/production  output per hour (KPI OUTPUT_PER_HOUR) of the assembly
-                         line, badges TL2001-TL2003, per working day
+                         line, badges TL2001-TL2009, per working day
 
 The metrics endpoints take start and end (YYYY-MM-DD, inclusive; default:
 the whole range, the first day of the month twelve months ago to today), page
@@ -16,18 +16,29 @@ the whole range, the first day of the month twelve months ago to today), page
 
     {"data": [{"id": "SALES_REV/TL1002/2025-01-06", "badge": "TL1002",
                "date": "2025-01-06", "value": 7412.57, "kpi": "SALES_REV"}, ...],
-     "page": 1, "limit": 100, "total": 780,
+     "page": 1, "limit": 100, "total": 2340,
      "next": "/api/sales?start=...&end=...&page=2&limit=100"}   (null at the end)
 
 A worker source for it: kind "rest", url http://<host>:8090/api/sales,
 kpi_code SALES_REV, columns {record_id: id, employee_key: badge} (date and
 value keep their names), employee_key_type barcode.
 
-The same day always gives the same value. The people who completed a course
-in the add-on's demo data (Li Na TL1002 and Zhang Min TL1003, Consultative
-Selling four months ago; Liu Yang TL2002, Lean Assembly three months ago)
-perform better after their completion date, as in the demo data, so that the
-worker computes a visible, positive contribution against their peers.
+The same day always gives the same value: each person's level, a market
+drift shared by everyone of the metric (so that a before/after comparison
+alone would credit the course with it) and modest noise. The people who
+completed a course in the add-on's demo data (Li Na TL1002 and Zhang Min
+TL1003, Consultative Selling four months ago; Liu Yang TL2002, Lean Assembly
+three months ago) perform better after their completion date, as in the demo
+data; their untrained colleagues of the same job (six account executives,
+TL1004-TL1009, and six assembly operators, TL2004-TL2009) do not, so that the
+worker compares each trainee with at least the five peers the company's
+default minimum asks for and finds a positive net contribution: the whole
+95 % interval of Li Na's clears the default rule's "good" threshold (mostly
+"excellent"), Zhang Min's is smaller (so was her exam score) but still a
+verdict. With the add-on's default windows of three months a training is
+measured once the third month after its completion month has ended:
+Consultative Selling on the day the demo is installed, Lean Assembly a month
+later.
 """
 
 from __future__ import annotations
@@ -50,6 +61,20 @@ _logger = logging.getLogger("sync_worker.demo_source")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 HISTORY_MONTHS = 12
+DAYS_PER_MONTH = 365.25 / 12
+
+
+# The market drift is counted in months from this day, so that a day's value
+# does not depend on the day it is asked for.
+DRIFT_EPOCH = date(2025, 1, 1)
+# Each day's value lies within +-NOISE of the person's level.
+NOISE = 0.10
+# Good and weaker months alternate, by this share of the level, half of the
+# people in step and the other half the other way. Noise alone draws three
+# baseline months on a line now and then, which the add-on reads as trainee
+# and peers moving apart before the course (inconclusive): the rhythm keeps
+# the demo's verdicts whatever day it is installed.
+RHYTHM = 0.02
 
 
 @dataclass(frozen=True)
@@ -67,25 +92,43 @@ class Metric:
     kpi: str
     decimals: int
     people: tuple[Person, ...]
+    # Relative change a month that moves everyone alike (the market).
+    drift: float = 0.0
 
 
 METRICS = {
     "sales": Metric(
         kpi="SALES_REV",
         decimals=2,
+        drift=0.008,
         people=(
-            Person("TL1001", 9200.0),
-            Person("TL1002", 7000.0, lift=0.18, completed_months_ago=4),
-            Person("TL1003", 6400.0, lift=0.07, completed_months_ago=4),
+            Person("TL1001", 9200.0),  # Wang Wei, the manager
+            Person("TL1002", 7000.0, lift=0.30, completed_months_ago=4),
+            Person("TL1003", 6400.0, lift=0.14, completed_months_ago=4),
+            # Untrained account executives: the trainees' peers.
+            Person("TL1004", 6800.0),
+            Person("TL1005", 7400.0),
+            Person("TL1006", 6100.0),
+            Person("TL1007", 7900.0),
+            Person("TL1008", 6600.0),
+            Person("TL1009", 7100.0),
         ),
     ),
     "production": Metric(
         kpi="OUTPUT_PER_HOUR",
         decimals=1,
+        drift=0.004,
         people=(
-            Person("TL2001", 41.0),
-            Person("TL2002", 36.0, lift=0.12, completed_months_ago=3),
-            Person("TL2003", 38.5),  # absent from the course: a peer
+            Person("TL2001", 41.0),  # Chen Jie, the line manager
+            Person("TL2002", 36.0, lift=0.15, completed_months_ago=3),
+            Person("TL2003", 38.5),  # absent from the course
+            # Untrained assembly operators: Liu Yang's peers.
+            Person("TL2004", 37.0),
+            Person("TL2005", 35.5),
+            Person("TL2006", 39.0),
+            Person("TL2007", 36.5),
+            Person("TL2008", 38.0),
+            Person("TL2009", 34.5),
         ),
     ),
 }
@@ -111,11 +154,15 @@ def completion_date(person: Person, today: date) -> date | None:
 
 
 def daily_value(metric: Metric, person: Person, day: date, today: date) -> float:
-    """Deterministic: a hash of (KPI, badge, day) picks the value within
-    +-15 % of the person's base; the lift applies after their course."""
+    """Deterministic: the person's level grown by the market drift, with
+    their month's rhythm, and a hash of (KPI, badge, day) picks the value
+    within +-NOISE of that; the lift applies after their course."""
     digest = hashlib.sha256(f"{metric.kpi}/{person.badge}/{day}".encode()).digest()
     noise = int.from_bytes(digest[:4], "big") / 0xFFFFFFFF  # 0..1
-    value = person.daily_base * (0.85 + 0.3 * noise)
+    months = (day - DRIFT_EPOCH).days / DAYS_PER_MONTH
+    market = (1 + metric.drift) ** months
+    rhythm = RHYTHM if (day.month + int(person.badge[-1])) % 2 else -RHYTHM
+    value = person.daily_base * market * (1 + rhythm - NOISE + 2 * NOISE * noise)
     completed = completion_date(person, today)
     if completed is not None and day > completed:
         value *= 1 + person.lift

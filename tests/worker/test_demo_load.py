@@ -146,3 +146,86 @@ def test_worker_config_is_a_valid_worker_setting_without_source(tmp_path, monkey
     assert math.isclose(settings.timeout, 600)
     assert settings.sources == []
     assert "secret" not in config.read_text(encoding="utf-8")
+
+
+class FakeErp:
+    """The few ORM calls Loader.ensure makes, on in-memory tables."""
+
+    TYPES = {"code": "char", "name": "char", "unit": "char", "company_id": "many2one"}
+
+    def __init__(self):
+        self.tables = {}
+        self.writes = []
+
+    def add(self, model, vals):
+        table = self.tables.setdefault(model, {})
+        record_id = len(table) + 1
+        table[record_id] = {**vals, "id": record_id}
+        return record_id
+
+    def call(self, model, method, *args, **kwargs):
+        return getattr(self, method)(model, *args, **kwargs)
+
+    def fields_get(self, model, _fields, attributes):
+        return {name: {"type": kind} for name, kind in self.TYPES.items()}
+
+    def search_read(self, model, domain, fields, order=None, context=None):
+        def matches(record):
+            return all(
+                record.get(name) in value if op == "in" else record.get(name) == value
+                for name, op, value in domain
+            )
+
+        found = [r for r in self.tables.get(model, {}).values() if matches(r)]
+        return [
+            {
+                "id": r["id"],
+                **{
+                    name: [r[name], "Company"]
+                    if self.TYPES.get(name) == "many2one"
+                    else r.get(name)
+                    for name in fields
+                },
+            }
+            for r in found
+        ]
+
+    def create(self, model, vals_list):
+        return [self.add(model, vals) for vals in vals_list]
+
+    def write(self, model, ids, vals):
+        self.writes.append((model, ids, vals))
+        for record_id in ids:
+            self.tables[model][record_id].update(vals)
+        return True
+
+
+def kpi(code, name, unit):
+    return {"code": code, "company_id": 1, "name": name, "unit": unit}
+
+
+def test_ensure_rewrites_only_the_records_the_loader_created():
+    """A KPI of the add-on's demo data (CONV_RATE, "Conversion rate") found by
+    its code keeps its name and unit on every run; a KPI the loader created
+    follows the loader's data."""
+    erp = FakeErp()
+    theirs = erp.add("trainlink.kpi", kpi("CONV_RATE", "Conversion rate", "%"))
+    loader = load_demo.Loader(erp, load_demo.parse_args(["--db", "x"]))
+    key = ("code", "company_id")
+    wanted = [
+        kpi("CONV_RATE", "Lead conversion rate", "USD"),
+        kpi("RETENTION", "Retention", "%"),
+    ]
+    first = loader.ensure("trainlink.kpi", key, wanted)
+    ours = first["RETENTION", 1]
+    assert first["CONV_RATE", 1] == theirs
+    assert erp.writes == []
+    wanted[1]["name"] = "Retention rate"
+    again = loader.ensure("trainlink.kpi", key, wanted)
+    assert again == first
+    assert erp.writes == [("trainlink.kpi", [ours], {"name": "Retention rate"})]
+    kpis = erp.tables["trainlink.kpi"]
+    assert (kpis[theirs]["name"], kpis[theirs]["unit"]) == ("Conversion rate", "%")
+    markers = erp.tables["ir.model.data"].values()
+    assert [(m["model"], m["res_id"]) for m in markers] == [("trainlink.kpi", ours)]
+    assert loader.stats.updated["trainlink.kpi"] == {ours}
