@@ -65,6 +65,7 @@ class TestConsequenceRelease(ContributionCase):
             [
                 ("partner_ids", "in", user.partner_id.ids),
                 ("message_type", "in", ("user_notification", "notification")),
+                ("model", "=", False),  # not about one record: a summary
             ]
         )
 
@@ -105,6 +106,13 @@ class TestConsequenceRelease(ContributionCase):
         self.assertIn("Training effects to review: 2", messages.subject)
         for text in ("Emma", "Pia", "Negotiation", "-10.0 %", "Training need raised"):
             self.assertIn(text, str(messages.body))
+        per_activity = self.env["mail.message"].search(
+            [
+                ("partner_ids", "in", self.user_eric.partner_id.ids),
+                ("model", "=", "trainlink.attendance"),
+            ]
+        )
+        self.assertFalse(per_activity, "no message per assigned activity")
         # The improvement plans follow the release, once.
         self.pip_hook.assert_called_once()
         self.assertEqual(self.pip_hook.call_args.args[0], contributions)

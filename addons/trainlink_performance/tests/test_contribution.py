@@ -445,6 +445,7 @@ class TestLanguageOfWhatRunsCreate(ContributionCase):
             [
                 ("partner_ids", "in", self.user_eric.partner_id.ids),
                 ("message_type", "=", "user_notification"),
+                ("model", "=", False),  # not about one record: a summary
             ]
         )
         self.assertEqual(len(summary), 1)
