@@ -1,8 +1,7 @@
+import calendar
 import math
 from collections import defaultdict
 from datetime import date
-
-from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
@@ -284,10 +283,19 @@ class TrainlinkKpiValue(models.Model):
                 return _("missing field %(field)s", field=name)
             if not isinstance(value, kind) or isinstance(value, bool):
                 return _("field %(field)s has the wrong type", field=name)
-            reason = self._check_value_bounds(name, value)
-            if reason:
-                return reason
+            if not self._within_bounds(value):
+                return self._check_value_bounds(name, value)
         return None
+
+    @api.model
+    def _within_bounds(self, value):
+        """The usual case of _check_value_bounds, quickly: short text, a small
+        integer or a finite float within the figures' bounds."""
+        if isinstance(value, str):
+            return len(value) <= MAX_TEXT_LENGTH
+        if isinstance(value, float):
+            return -MAX_ABS_FIGURE <= value <= MAX_ABS_FIGURE
+        return -MAX_INTEGER <= value <= MAX_INTEGER
 
     @api.model
     def _check_value_bounds(self, name, value):
@@ -315,13 +323,12 @@ class TrainlinkKpiValue(models.Model):
     def _check_period_shape(self, period_type, start, end):
         """The reason a period is not one whole month or quarter, or None."""
         months = PERIOD_MONTHS[period_type]
-        whole = (
-            start.day == 1
-            and (start.month - 1) % months == 0
-            and end == start + relativedelta(months=months, days=-1)
-        )
-        if whole:
-            return None
+        if start.day == 1 and (start.month - 1) % months == 0:
+            # Checked on every row of a batch: plain date arithmetic.
+            last_month = start.month + months - 1
+            last_day = calendar.monthrange(start.year, last_month)[1]
+            if end == start.replace(month=last_month, day=last_day):
+                return None
         if period_type == "quarter":
             return _(
                 "a quarter runs from the first day of January, April, July or "
