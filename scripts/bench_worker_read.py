@@ -76,6 +76,24 @@ SOURCE = "bench_worker_csv"
 SINGLE_SOURCE = "bench_worker_single"
 
 
+def time_and_memory_checks(label: str, seconds: float, peak_mb: float) -> list:
+    """(measure, figure, limit, passed) of the time and the peak memory."""
+    return [
+        (
+            label,
+            f"{seconds:.1f} s",
+            f"< {LIMIT_SECONDS:.0f} s",
+            seconds < LIMIT_SECONDS,
+        ),
+        (
+            "peak memory (RSS)",
+            f"{peak_mb:.0f} MB",
+            f"< {LIMIT_MB:.0f} MB",
+            peak_mb < LIMIT_MB,
+        ),
+    ]
+
+
 def write_csv(path: Path, lines: int, employees: int) -> None:
     """`lines` sales lines spread over 2024, one badge per employee."""
     with path.open("w", encoding="utf-8") as handle:
@@ -162,20 +180,7 @@ def run_read(args) -> int:
         f"aggregated as it is read; passes over the file: {summary.passes}"
     )
     print()
-    checks = [
-        (
-            "lines to values",
-            f"{seconds:.1f} s",
-            f"< {LIMIT_SECONDS:.0f} s",
-            seconds < LIMIT_SECONDS,
-        ),
-        (
-            "peak memory (RSS)",
-            f"{peak_mb:.0f} MB",
-            f"< {LIMIT_MB:.0f} MB",
-            peak_mb < LIMIT_MB,
-        ),
-    ]
+    checks = time_and_memory_checks("lines to values", seconds, peak_mb)
     print_checks(checks)
     return 0 if all(ok for *_rest, ok in checks) else 1
 
@@ -378,18 +383,7 @@ def run_end_to_end(args) -> int:
     expected = min(args.lines, 12 * args.employees)
     naive_label = f"{values:,} values, one row per call"
     checks = [
-        (
-            "lines into Odoo (end to end)",
-            f"{seconds:.1f} s",
-            f"< {LIMIT_SECONDS:.0f} s",
-            seconds < LIMIT_SECONDS,
-        ),
-        (
-            "peak memory (RSS)",
-            f"{peak_mb:.0f} MB",
-            f"< {LIMIT_MB:.0f} MB",
-            peak_mb < LIMIT_MB,
-        ),
+        *time_and_memory_checks("lines into Odoo (end to end)", seconds, peak_mb),
         (
             "values created in Odoo",
             f"{source.created:,}",
