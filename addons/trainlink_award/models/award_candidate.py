@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_list
 
 HR_GROUP = "hr.group_hr_user"
 # Satisfaction is rated 1 to 5: its mean in percent of 5.
@@ -386,9 +387,10 @@ class TrainlinkAwardCandidate(models.Model):
 
     # ------------------------------------------------------------ showing --
 
+    @api.depends_context("lang")
     def _compute_progress(self):
         """What the employee still needs, e.g. 'Training hours 96 / 120;
-        1 internal session more'."""
+        1 internal session more', in the reader's language."""
         for candidate in self:
             campaign = candidate.campaign_id
             parts = []
@@ -412,14 +414,22 @@ class TrainlinkAwardCandidate(models.Model):
                 parts.append(
                     _("%(count)s internal session(s) more", count=missing_sessions)
                 )
-            candidate.progress = "; ".join(parts)
+            # The separator is translated too: a Chinese sentence uses "；".
+            # (A bare "; " would not be exported: Odoo skips terms without
+            # letters.)
+            progress = parts[0]
+            for part in parts[1:]:
+                progress = _("%(progress)s; %(part)s", progress=progress, part=part)
+            candidate.progress = progress
 
     def _story_html(self):
         """What earned the award: trainings, adopted cases, measured effect."""
         self.ensure_one()
         candidate = self.sudo()
-        courses = ", ".join(candidate.attendance_ids.course_id.mapped("name"))
-        cases = ", ".join(candidate.case_ids.mapped("name"))
+        courses = format_list(
+            self.env, candidate.attendance_ids.course_id.mapped("name")
+        )
+        cases = format_list(self.env, candidate.case_ids.mapped("name"))
         effects = (
             self.env["trainlink.contribution"]
             .sudo()

@@ -125,6 +125,17 @@ class TestAwardScoring(AwardCase):
             "1 internal session(s) more",
         )
 
+    def test_the_employee_reads_what_is_missing_in_her_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["trainlink_award"], ["zh_CN"])
+        self.user_pia.lang = "zh_CN"
+        # The web client sends the reader's language in the context.
+        candidate = self.pia_candidate.with_user(self.user_pia)
+        progress = candidate.with_context(lang=self.user_pia.lang).progress
+        self.assertEqual(progress.count("；"), 2, progress)
+        self.assertNotIn("; ", progress)
+        self.assertNotIn("Training hours", progress)
+
     def test_freezing_keeps_the_scores(self):
         self.campaign.action_freeze()
         self._trainings(self.emma, [("2026-11-02", 24.0)])

@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import format_list, plaintext2html
 
 from odoo.addons.trainlink_performance.models.trainlink_performance_score import BANDS
 
@@ -276,7 +276,7 @@ class TrainlinkTrainingProposal(models.Model):
             raise UserError(
                 _(
                     "Say why %(proposal)s is dismissed.",
-                    proposal=", ".join(self.mapped("display_name")),
+                    proposal=format_list(self.env, self.mapped("display_name")),
                 )
             )
         self.sudo().write(self._proposed2dismissed_values(reason.strip()))

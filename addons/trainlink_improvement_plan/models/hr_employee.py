@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.tools import format_list
 
 
 class HrEmployee(models.Model):
@@ -92,7 +93,9 @@ class HrEmployee(models.Model):
                 missing.append(
                     _(
                         "courses %(courses)s",
-                        courses=", ".join(gates.missing_course_ids.mapped("name")),
+                        courses=format_list(
+                            self.env, gates.missing_course_ids.mapped("name")
+                        ),
                     )
                 )
             if not gates.cases_ok:

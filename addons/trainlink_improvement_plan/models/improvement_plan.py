@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_list
 
 from .improvement_figures import combine, format_figure, period_label
 
@@ -439,7 +440,7 @@ class TrainlinkImprovementPlan(models.Model):
                     missing.append(
                         _(
                             "the answers %(questions)s of the cause %(cause)s",
-                            questions=", ".join(blank),
+                            questions=format_list(self.env, blank),
                             cause=cause.display_name,
                         )
                     )

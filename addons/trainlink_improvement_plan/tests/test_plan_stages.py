@@ -86,7 +86,7 @@ class TestPlanStages(ImprovementCase):
                 "what": "Lost two tenders",
             }
         )
-        with self.assertRaisesRegex(UserError, "Where, When, Who, How, How Much"):
+        with self.assertRaisesRegex(UserError, "Where, When, Who, How, and How Much"):
             self.as_eric.action_next_stage()
         self.assertEqual(self.plan.stage, "cause")
         self.assertEqual(self.plan.cause_ids.kind, "external")

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_list
 
 MANAGER_GROUP = "trainlink_performance.group_trainlink_manager"
 
@@ -184,10 +185,13 @@ class TrainlinkApplicationPlan(models.Model):
                 _(
                     "You can change the scenario, dates and expected effect of "
                     "your plan, not: %(fields)s.",
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(forbidden)
-                        if name in self._fields
+                    fields=format_list(
+                        self.env,
+                        [
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in sorted(forbidden)
+                            if name in self._fields
+                        ],
                     ),
                 )
             )

@@ -1,5 +1,6 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError
+from odoo.tools import format_list
 
 
 class TrainlinkGuardedMixin(models.AbstractModel):
@@ -82,10 +83,11 @@ class TrainlinkGuardedMixin(models.AbstractModel):
                 )
 
     def _trainlink_field_labels(self, field_names):
-        return ", ".join(
+        return format_list(
+            self.env,
             sorted(
                 self._fields[name].get_description(self.env)["string"]
                 for name in field_names
                 if name in self._fields
-            )
+            ),
         )

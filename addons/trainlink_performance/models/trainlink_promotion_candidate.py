@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_list
 
 from .trainlink_contribution import VERDICTS
 from .trainlink_performance_score import mean_rating_points
@@ -469,7 +470,7 @@ class TrainlinkPromotionCandidate(models.Model):
                     "score": score,
                     "passed": score is not None
                     and score >= self.path_id.min_course_score,
-                    "kpis": ", ".join(course.kpi_ids.mapped("name")),
+                    "kpis": format_list(self.env, course.kpi_ids.mapped("name")),
                     "net_lift": sum(lifts) / len(lifts) if lifts else None,
                 }
             )

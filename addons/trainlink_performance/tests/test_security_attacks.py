@@ -27,6 +27,17 @@ class TestPlainWriteEscalation(TrainlinkCase):
         )
         cls.case_eric.action_submit()
 
+    def test_a_refusal_lists_the_fields_as_the_readers_language_does(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        Value = self.env["trainlink.kpi.value"]
+        names = {"run_id", "last_synced", "value"}
+        english = Value.with_context(lang="en_US")._trainlink_field_labels(names)
+        self.assertEqual(english.count(", "), 2)
+        self.assertIn(", and ", english)
+        chinese = Value.with_context(lang="zh_CN")._trainlink_field_labels(names)
+        self.assertEqual((chinese.count("、"), chinese.count("和")), (1, 1), chinese)
+        self.assertNotIn(", ", chinese)
+
     def test_manager_cannot_approve_his_own_plan_by_writing_the_state(self):
         with self.assertRaisesRegex(AccessError, "buttons only"):
             self.plan_eric.with_user(self.user_eric).write(
