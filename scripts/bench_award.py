@@ -68,17 +68,23 @@ import argparse
 import json
 import math
 import random
-import re
 import sys
-import threading
 import time
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_odoo import (  # noqa: E402
+    add_sizes_argument,
+    check_installed,
+    growing_statements,
+    parse_sizes,
+    print_growing,
+    progress,
+    run_job,
+    statement_shapes,
+)
 from bench_odoo import main as bench_main  # noqa: E402
-from bench_odoo import progress, run_job  # noqa: E402
 
 ADDONS = ("trainlink_performance", "trainlink_award")
 LIMIT_SECONDS = 30.0
@@ -91,10 +97,7 @@ WARMUP_SIZE = 20
 SEED = 2025
 MARKER = "TRAINLINK_BENCH_AWARD "
 # Statements listed when the query count grows, and their printed length.
-GROWING_SHOWN = 12
-STATEMENT_CHARS = 160
 # A statement's shape: its text, any run of placeholders shortened.
-PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
 
 
 # ============================================== inside odoo-bin shell ==
@@ -119,7 +122,7 @@ RATED_EVERY = 5  # one candidate in RATED_EVERY gets a manager's rating
 def shell_main(env, job_path):
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     try:
-        _check_modules(env)
+        check_installed(env, ADDONS)
         data_env = env(context={**env.context, **TRACKING_OFF})
         rng = random.Random(SEED)
         began = time.perf_counter()
@@ -138,16 +141,6 @@ def shell_main(env, job_path):
     finally:
         env.cr.rollback()
     print(MARKER + json.dumps(results), flush=True)
-
-
-def _check_modules(env):
-    modules = env["ir.module.module"].search([("name", "in", ADDONS)])
-    states = {module.name: module.state for module in modules}
-    missing = [name for name in ADDONS if states.get(name) != "installed"]
-    if missing:
-        raise RuntimeError(
-            f"not installed in {env.cr.dbname}: {', '.join(missing)} ({states})"
-        )
 
 
 def build_population(env, rng, tag, size):
@@ -391,31 +384,13 @@ def score_population(env, rng, population):
 def _measure(env, campaign):
     env.flush_all()
     env.invalidate_all()
-    statements = Counter()
-
-    def count_statement(cr, query, params, start, delay):
-        statements[query if isinstance(query, str | bytes) else repr(query)] += 1
-
-    thread = threading.current_thread()
-    hooks = getattr(thread, "query_hooks", None)
-    thread.query_hooks = (*(hooks or ()), count_statement)
     queries = env.cr.sql_log_count
     began = time.perf_counter()
-    try:
+    with statement_shapes() as shapes:
         campaign._compute_candidates()
         env.flush_all()
         seconds = time.perf_counter() - began
         queries = env.cr.sql_log_count - queries
-    finally:
-        if hooks is None:
-            del thread.query_hooks
-        else:
-            thread.query_hooks = hooks
-    shapes = Counter()
-    for query, count in statements.items():
-        text = query.decode() if isinstance(query, bytes) else query
-        text = PLACEHOLDERS.sub("%s, ...", " ".join(text.split()))
-        shapes[text[:STATEMENT_CHARS]] += count
     return {
         "candidates": len(campaign.candidate_ids),
         "seconds": seconds,
@@ -496,18 +471,6 @@ def checks(results):
     return lines
 
 
-def growing_statements(small, large, index):
-    """Statements run more often for the larger population, most first."""
-    before = small["runs"][index]["statements"]
-    after = large["runs"][index]["statements"]
-    grown = [
-        (count, before.get(text, 0), text)
-        for text, count in after.items()
-        if count > before.get(text, 0) * 1.1 + 1
-    ]
-    return sorted(grown, reverse=True)
-
-
 def print_report(db, results, lines):
     print()
     print(
@@ -541,20 +504,13 @@ def print_report(db, results, lines):
         print(f"{line} {'PASS' if passed else 'FAIL'}")
     small, large = results[0], results[-1]
     for index, label in enumerate(RUN_LABELS):
-        grown = growing_statements(small, large, index)
-        if not grown:
-            continue
-        print()
-        print(
-            f"statements run more often for {large['size']:,} than for "
-            f"{small['size']:,} employees ({label}): count for {small['size']:,}, "
-            f"for {large['size']:,}, per employee of {large['size']:,}"
+        grown = growing_statements(
+            small["runs"][index]["statements"], large["runs"][index]["statements"]
         )
-        for count, before, text in grown[:GROWING_SHOWN]:
-            per_employee = count / large["size"]
-            print(f"  {before:>6,} -> {count:>6,} {per_employee:>5.2f}  {text}")
-        if len(grown) > GROWING_SHOWN:
-            print(f"  ... and {len(grown) - GROWING_SHOWN} more")
+        if grown:
+            print_growing(
+                grown, small["size"], large["size"], "employees", f" ({label})"
+            )
 
 
 # ============================================================== main ==
@@ -572,19 +528,9 @@ def parse_args(argv):
     parser.add_argument(
         "--keep-db", action="store_true", help="do not drop the database created"
     )
-    parser.add_argument(
-        "--sizes",
-        default=f"200,{LIMIT_EMPLOYEES}",
-        help="employees of each population, comma-separated (default: %(default)s)",
-    )
+    add_sizes_argument(parser, f"200,{LIMIT_EMPLOYEES}", "employees")
     args = parser.parse_args(argv)
-    try:
-        sizes = sorted({int(size) for size in args.sizes.split(",")})
-    except ValueError:
-        parser.error("--sizes takes whole numbers separated by commas")
-    if len(sizes) < 2 or sizes[0] < 1:
-        parser.error("--sizes needs at least two different positive sizes")
-    args.sizes = sizes
+    args.sizes = parse_sizes(parser, args.sizes)
     return args
 
 

@@ -10,11 +10,15 @@ at its end.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from odoo_rpc import SetupError, progress
@@ -22,6 +26,11 @@ from odoo_rpc import SetupError, progress
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTALL_TIMEOUT = 1800
 RUN_TIMEOUT = 3600
+# How statements are told apart when counted: whitespace folded, IN lists
+# shortened, the first characters only.
+PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
+STATEMENT_CHARS = 160
+GROWING_SHOWN = 12
 
 BOOTSTRAP = """
 import importlib.util, os
@@ -174,6 +183,94 @@ def run_job(args, db_prefix, addons, script, job, marker, doing):
     if created:
         db += f" (created for this run, {'kept' if args.keep_db else 'dropped'})"
     return db, figures
+
+
+# ------------------------------------------ inside odoo-bin shell: figures --
+
+
+def check_installed(env, addons):
+    """Raise when one of the add-ons is not installed in the database."""
+    modules = env["ir.module.module"].search([("name", "in", list(addons))])
+    states = {module.name: module.state for module in modules}
+    missing = [name for name in addons if states.get(name) != "installed"]
+    if missing:
+        raise RuntimeError(
+            f"not installed in {env.cr.dbname}: {', '.join(missing)} ({states})"
+        )
+
+
+@contextmanager
+def statement_shapes():
+    """Count the SQL statements the block runs, by shape: yields a Counter
+    filled when the block ends."""
+    statements = Counter()
+
+    def count_statement(cr, query, params, start, delay):
+        statements[query if isinstance(query, str | bytes) else repr(query)] += 1
+
+    thread = threading.current_thread()
+    hooks = getattr(thread, "query_hooks", None)
+    thread.query_hooks = (*(hooks or ()), count_statement)
+    shapes = Counter()
+    try:
+        yield shapes
+    finally:
+        if hooks is None:
+            del thread.query_hooks
+        else:
+            thread.query_hooks = hooks
+        for query, count in statements.items():
+            text = query.decode() if isinstance(query, bytes) else query
+            text = PLACEHOLDERS.sub("%s, ...", " ".join(text.split()))
+            shapes[text[:STATEMENT_CHARS]] += count
+
+
+# --------------------------------------------------- outside Odoo: report --
+
+
+def growing_statements(before, after):
+    """(count, count before, statement) of the statements run more often in
+    `after` than in `before` ({statement: count}), most first."""
+    grown = [
+        (count, before.get(text, 0), text)
+        for text, count in after.items()
+        if count > before.get(text, 0) * 1.1 + 1
+    ]
+    return sorted(grown, reverse=True)
+
+
+def print_growing(grown, small, large, unit, note=""):
+    """The statements that grew from the `small` population to the `large`
+    one (sizes, counted in `unit`, a plural), with their count per unit of
+    the large one; `note` follows the unit in the heading."""
+    print()
+    print(
+        f"statements run more often for {large:,} than for {small:,} {unit}"
+        f"{note}: count for {small:,}, for {large:,}, per {unit[:-1]} of {large:,}"
+    )
+    for count, before, text in grown[:GROWING_SHOWN]:
+        print(f"  {before:>6,} -> {count:>6,} {count / large:>5.2f}  {text}")
+    if len(grown) > GROWING_SHOWN:
+        print(f"  ... and {len(grown) - GROWING_SHOWN} more")
+
+
+def add_sizes_argument(parser, default, unit):
+    parser.add_argument(
+        "--sizes",
+        default=default,
+        help=f"{unit} of each population, comma-separated (default: %(default)s)",
+    )
+
+
+def parse_sizes(parser, text):
+    """The populations' sizes of --sizes, smallest first: at least two."""
+    try:
+        sizes = sorted({int(size) for size in text.split(",")})
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas")
+    if len(sizes) < 2 or sizes[0] < 1:
+        parser.error("--sizes needs at least two different positive sizes")
+    return sizes
 
 
 def main(parse_args, run, argv=None):

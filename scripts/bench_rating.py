@@ -49,17 +49,23 @@ benchmark cannot be set up or run.
 import argparse
 import json
 import random
-import re
 import sys
-import threading
 import time
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_odoo import (  # noqa: E402
+    add_sizes_argument,
+    check_installed,
+    growing_statements,
+    parse_sizes,
+    print_growing,
+    progress,
+    run_job,
+    statement_shapes,
+)
 from bench_odoo import main as bench_main  # noqa: E402
-from bench_odoo import progress, run_job  # noqa: E402
 
 ADDONS = ("trainlink_performance",)
 LIMIT_SECONDS = 5.0
@@ -69,9 +75,6 @@ INSUFFICIENT_SHARE = 0.23
 WARMUP_SIZE = 20
 SEED = 14
 MARKER = "TRAINLINK_BENCH_RATING "
-GROWING_SHOWN = 12
-STATEMENT_CHARS = 160
-PLACEHOLDERS = re.compile(r"%s(?:, %s)+")
 
 
 # ============================================== inside odoo-bin shell ==
@@ -92,7 +95,7 @@ SEATS = 30
 def shell_main(env, job_path):
     job = json.loads(Path(job_path).read_text(encoding="utf-8"))
     try:
-        _check_modules(env)
+        check_installed(env, ADDONS)
         data_env = env(context={**env.context, **TRACKING_OFF})
         rng = random.Random(SEED)
         began = time.perf_counter()
@@ -109,16 +112,6 @@ def shell_main(env, job_path):
     finally:
         env.cr.rollback()
     print(MARKER + json.dumps(results), flush=True)
-
-
-def _check_modules(env):
-    modules = env["ir.module.module"].search([("name", "in", ADDONS)])
-    states = {module.name: module.state for module in modules}
-    missing = [name for name in ADDONS if states.get(name) != "installed"]
-    if missing:
-        raise RuntimeError(
-            f"not installed in {env.cr.dbname}: {', '.join(missing)} ({states})"
-        )
 
 
 def build_population(env, rng, tag, size):
@@ -250,19 +243,11 @@ def rate_population(env, population):
     """Time and count the queries of rating the population's contributions."""
     contributions = env["trainlink.contribution"].browse(population["ids"])
     env.invalidate_all()
-    statements = Counter()
-
-    def count_statement(cr, query, params, start, delay):
-        statements[query if isinstance(query, str | bytes) else repr(query)] += 1
-
-    thread = threading.current_thread()
-    hooks = getattr(thread, "query_hooks", None)
-    thread.query_hooks = (*(hooks or ()), count_statement)
     Message = env["mail.message"]
     last_message = Message.search([], order="id desc", limit=1).id or 0
     queries = env.cr.sql_log_count
     began = time.perf_counter()
-    try:
+    with statement_shapes() as shapes:
         contributions._apply_rules()
         env.flush_all()
         rating_seconds = time.perf_counter() - began
@@ -272,16 +257,6 @@ def rate_population(env, population):
         env.flush_all()
         seconds = time.perf_counter() - began
         queries = env.cr.sql_log_count - queries
-    finally:
-        if hooks is None:
-            del thread.query_hooks
-        else:
-            thread.query_hooks = hooks
-    shapes = Counter()
-    for query, count in statements.items():
-        text = query.decode() if isinstance(query, bytes) else query
-        text = PLACEHOLDERS.sub("%s, ...", " ".join(text.split()))
-        shapes[text[:STATEMENT_CHARS]] += count
     insufficient = contributions.filtered(lambda c: c.rating == "insufficient")
     summaries = Message.search_count(
         [("id", ">", last_message), ("message_type", "=", "user_notification")]
@@ -300,9 +275,6 @@ def rate_population(env, population):
             "managers": len(insufficient.employee_id.parent_id),
         },
     }
-
-
-# ================================================ outside Odoo: setup ==
 
 
 # ========================================================= reporting ==
@@ -339,16 +311,6 @@ def checks(results):
     ]
 
 
-def growing_statements(small, large):
-    before, after = small["statements"], large["statements"]
-    grown = [
-        (count, before.get(text, 0), text)
-        for text, count in after.items()
-        if count > before.get(text, 0) * 1.1 + 1
-    ]
-    return sorted(grown, reverse=True)
-
-
 def print_report(db, results, lines):
     print()
     print(
@@ -379,20 +341,9 @@ def print_report(db, results, lines):
     for line, passed in lines:
         print(f"{line} {'PASS' if passed else 'FAIL'}")
     small, large = results[0], results[-1]
-    grown = growing_statements(small, large)
+    grown = growing_statements(small["statements"], large["statements"])
     if grown:
-        print()
-        print(
-            f"statements run more often for {large['size']:,} than for "
-            f"{small['size']:,} contributions: count for {small['size']:,}, for "
-            f"{large['size']:,}, per contribution of {large['size']:,}"
-        )
-        for count, before, text in grown[:GROWING_SHOWN]:
-            print(
-                f"  {before:>6,} -> {count:>6,} {count / large['size']:>5.2f}  {text}"
-            )
-        if len(grown) > GROWING_SHOWN:
-            print(f"  ... and {len(grown) - GROWING_SHOWN} more")
+        print_growing(grown, small["size"], large["size"], "contributions")
 
 
 # ============================================================== main ==
@@ -410,19 +361,9 @@ def parse_args(argv):
     parser.add_argument(
         "--keep-db", action="store_true", help="do not drop the database created"
     )
-    parser.add_argument(
-        "--sizes",
-        default=f"200,{LIMIT_CONTRIBUTIONS}",
-        help="contributions of each population, comma-separated (default: %(default)s)",
-    )
+    add_sizes_argument(parser, f"200,{LIMIT_CONTRIBUTIONS}", "contributions")
     args = parser.parse_args(argv)
-    try:
-        sizes = sorted({int(size) for size in args.sizes.split(",")})
-    except ValueError:
-        parser.error("--sizes takes whole numbers separated by commas")
-    if len(sizes) < 2 or sizes[0] < 1:
-        parser.error("--sizes needs at least two different positive sizes")
-    args.sizes = sizes
+    args.sizes = parse_sizes(parser, args.sizes)
     return args
 
 
