@@ -30,27 +30,32 @@ class ContributionCase(TrainlinkCase):
         """A contribution measured by the worker; the net lift is 20 % unless
         the values say otherwise, on 10 peers, measured without noise."""
         return cls.Contribution.create(
-            {
-                "attendance_id": (attendance or cls.attendance).id,
-                "kpi_id": (kpi or cls.kpi_revenue).id,
-                "baseline_start": "2025-12-01",
-                "baseline_end": "2026-02-28",
-                "baseline_value": 100.0,
-                "baseline_points": 3,
-                "post_start": "2026-04-01",
-                "post_end": "2026-06-30",
-                "post_value": 120.0,
-                "post_points": 3,
-                "peer_lift": 0.0,
-                # Enough peers and an exact measurement (no noise): the net
-                # lift alone decides. Tests of the evidence give a noise.
-                "peer_count": 10,
-                "comparison_basis": "department",
-                "net_lift_se": 0.0,
-                "interval_dof": 10.0,
-                **values,
-            }
+            cls._contribution_vals(attendance or cls.attendance, kpi, **values)
         )
+
+    @classmethod
+    def _contribution_vals(cls, attendance, kpi=None, **values):
+        """The values of _contribution, to create several at once."""
+        return {
+            "attendance_id": attendance.id,
+            "kpi_id": (kpi or cls.kpi_revenue).id,
+            "baseline_start": "2025-12-01",
+            "baseline_end": "2026-02-28",
+            "baseline_value": 100.0,
+            "baseline_points": 3,
+            "post_start": "2026-04-01",
+            "post_end": "2026-06-30",
+            "post_value": 120.0,
+            "post_points": 3,
+            "peer_lift": 0.0,
+            # Enough peers and an exact measurement (no noise): the net
+            # lift alone decides. Tests of the evidence give a noise.
+            "peer_count": 10,
+            "comparison_basis": "department",
+            "net_lift_se": 0.0,
+            "interval_dof": 10.0,
+            **values,
+        }
 
     def _api_row(self, **values):
         """A row of trainlink.contribution's sync API for Emma's training: a

@@ -219,6 +219,26 @@ class TestConsequenceRelease(ContributionCase):
                     with self.assertRaises(AccessError):
                         contribution.with_user(user).write(vals)
         self.assertEqual(contribution.consequence_state, "pending")
+        with self.assertRaises(AccessError):
+            self.Contribution.with_user(self.user_officer).create(
+                self._contribution_vals(
+                    self.pia_training, post_value=90.0, consequence_state="dismissed"
+                )
+            )
+        self.assertFalse(
+            self.Contribution.search([("attendance_id", "=", self.pia_training.id)])
+        )
+
+    def test_only_officers_see_what_a_run_held(self):
+        run = self.env["trainlink.sync.run"].create({"source": "worker"})
+        self.Contribution.with_user(self.user_sync).api_upsert(
+            [self._api_row(post_value=90.0, net_lift_se=1.0)], run_id=run.id
+        )
+        for user in (self.user_emma, self.user_pia, self.user_eric, self.user_mia):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                run.with_user(user).read(["consequence_pending_count"])
+        seen = run.with_user(self.user_hr).read(["consequence_pending_count"])
+        self.assertEqual(seen[0]["consequence_pending_count"], 1)
 
 
 @tagged("post_install", "-at_install")

@@ -48,11 +48,12 @@ class TestContributionBatch(ContributionCase):
         """Every training falls short on revenue, the second one also on
         complaints (one review and one retraining for both KPIs)."""
         vals_list = [
-            self._vals(training, post_value=90.0) for training in self.trainings
+            self._contribution_vals(training, post_value=90.0)
+            for training in self.trainings
         ]
         vals_list.insert(
             2,
-            self._vals(
+            self._contribution_vals(
                 self.trainings[1],
                 kpi_id=self.kpi_complaints.id,
                 baseline_value=4.0,
@@ -60,26 +61,6 @@ class TestContributionBatch(ContributionCase):
             ),
         )
         return vals_list
-
-    def _vals(self, training, **values):
-        return {
-            "attendance_id": training.id,
-            "kpi_id": self.kpi_revenue.id,
-            "baseline_start": "2025-12-01",
-            "baseline_end": "2026-02-28",
-            "baseline_value": 100.0,
-            "baseline_points": 3,
-            "post_start": "2026-04-01",
-            "post_end": "2026-06-30",
-            "post_value": 120.0,
-            "post_points": 3,
-            "peer_lift": 0.0,
-            "peer_count": 10,
-            "comparison_basis": "department",
-            "net_lift_se": 0.0,
-            "interval_dof": 10.0,
-            **values,
-        }
 
     def _consequences(self, contributions):
         """The consequences of the contributions, as values that do not
@@ -192,7 +173,7 @@ class TestContributionBatch(ContributionCase):
                 trainee, session=sessions[number % 4 // 2]
             )
             post_value = 90.0 if number % 2 else 120.0
-            vals_list.append(self._vals(training, post_value=post_value))
+            vals_list.append(self._contribution_vals(training, post_value=post_value))
         contributions = self.Contribution.with_context(
             trainlink_defer_rules=True
         ).create(vals_list)
