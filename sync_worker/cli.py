@@ -211,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip measuring the contributions of completed trainings",
     )
     run_once.add_argument(
+        "--remeasure",
+        action="store_true",
+        help="measure every completed training again, even those whose inputs "
+        "did not change since they were last measured",
+    )
+    run_once.add_argument(
         "--dry-run",
         action="store_true",
         help="read, match, aggregate and measure, print what would be written "
@@ -283,13 +289,14 @@ def cmd_run_once(settings: Settings, args) -> int:
         erp.progress = ProgressBar(sys.stderr)
     if args.dry_run:
         erp = DryRunErp(erp)
-        state = DryRunState(state.path, state.cursors)
+        state = DryRunState(state.path, state.cursors, state.measured)
     runner = Runner(settings, erp, state)
     report = runner.run(
         only=args.sources,
         since=args.since,
         contributions=not args.no_contributions,
         until=args.until,
+        remeasure=args.remeasure,
     )
     print_report(report)
     if args.dry_run:
@@ -362,6 +369,14 @@ def print_report(report: RunReport, out=None) -> None:
         for row in rows:
             numbers = " ".join(f"{n:>9}" for n in row[1:7])
             print(f"  {row[0]:<{width}} {numbers}  {row[7]}", file=out)
+    for source in report.sources:
+        if source.skipped:
+            print(
+                f"  {source.name}: {source.skipped} trainings left alone, their "
+                "inputs unchanged since they were last measured (--remeasure "
+                "measures them again)",
+                file=out,
+            )
     rejections = [r for s in report.sources for r in s.rejected]
     if rejections:
         print("rejected:", file=out)

@@ -1,6 +1,8 @@
 """A dry run: everything is read, matched, aggregated and measured as in a
-real run, and nothing is written: no KPI value, contribution, sync run, lock
-or cursor. What would have been sent is kept to be shown."""
+real run (trainings whose inputs did not change since they were last measured
+are left out, as a real run would), and nothing is written: no KPI value,
+contribution, sync run, lock, cursor or measurement. What would have been sent
+is kept to be shown."""
 
 from __future__ import annotations
 
@@ -62,7 +64,8 @@ class DryRunErp:
 
 
 class DryRunState(SyncState):
-    """The cursors as they are: read, moved in memory, never saved."""
+    """The cursors and measurements as they are: read, changed in memory,
+    never saved."""
 
     def save(self) -> None:
         return None

@@ -641,7 +641,10 @@ class ErpClient:
     def comparison_groups(self, attendance_ids: list[int]) -> dict[int, dict]:
         """Each attendance -> its comparison groups, most specific basis
         first: {"min_peers": n, "groups": [{"basis", "employee_ids"}]}, or
-        {"reason": why none} when the ERP has none; batch_size per call."""
+        {"reason": why none} when the ERP has none; batch_size per call.
+        With them, when the add-on tells them, what the measurement rests
+        on: "inputs" (a digest of the values measured) and "measured_kpis"
+        (the codes of the KPIs already measured)."""
         answers = {}
         for batch in _chunks(list(attendance_ids), self.batch_size):
             self._next_batch()
@@ -654,6 +657,11 @@ class ErpClient:
                         "min_peers": int(answer.get("min_peers") or 1),
                         "groups": list(answer.get("groups") or []),
                     }
+                    if isinstance(answer.get("inputs"), str):
+                        answers[attendance_id]["inputs"] = answer["inputs"]
+                        answers[attendance_id]["measured_kpis"] = [
+                            str(code) for code in answer.get("measured_kpis") or []
+                        ]
                 else:
                     answers[attendance_id] = {
                         "reason": str(answer.get("reason") or "no comparison group")

@@ -8,8 +8,12 @@ the error if there was one. A source that fails is logged and reported; the
 others still run. Re-reading a period is harmless: the upsert reports what did
 not change as unchanged and writes nothing.
 
-Then the contributions: the completed trainings, the stored monthly values of
-their trainees and peers, the measured windows (transform) upserted.
+Then the contributions: the completed trainings whose post window has ended,
+their comparison groups, the stored monthly values of their trainees and peers,
+the measured windows (transform) upserted. A training is measured again only
+when what its measurement rests on changed since the ERP took its last one
+(the state file keeps a key of those inputs per training, see
+`_measurement_key`): a steady run reads and sends nothing for it.
 
 The whole run holds the ERP's lock, a lease renewed by time (see
 `Runner._keep_lease`), not at source boundaries: a long source keeps it, a
@@ -18,6 +22,9 @@ short run makes no extra call, and a run that lost it stops.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 import os
 import socket
@@ -30,7 +37,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from sync_worker import current_run_id, log_event, transform
+from sync_worker import __version__, current_run_id, log_event, transform
 from sync_worker.config import Settings, SourceConfig
 from sync_worker.odoo import (
     AuthenticationError,
@@ -43,7 +50,7 @@ from sync_worker.odoo import (
     fault_summary,
 )
 from sync_worker.sources import Rejection, Source, SourceError, build_source
-from sync_worker.state import StateError, SyncState
+from sync_worker.state import Measured, StateError, SyncState
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +95,12 @@ class SourceReport:
     updated: int = 0
     unchanged: int = 0
     held_back: int = 0  # contributions with too few data points to send yet
+    skipped: int = 0  # trainings whose inputs did not change: not measured again
     rejected: list[Rejection] = field(default_factory=list)
-    # The part of `rejected` the ERP refused (already in its run log).
+    # The part of `rejected` the ERP refused (already in its run log), and
+    # the positions of those rows in what was sent.
     erp_rejected: list[Rejection] = field(default_factory=list)
+    erp_refused_rows: list[int] = field(default_factory=list)
     cursor: date | None = None
     error: str | None = None
     erp_failed: bool = False  # the ERP was unreachable or refused the login
@@ -113,6 +123,8 @@ class SourceReport:
             )
             self.rejected.append(refused)
             self.erp_rejected.append(refused)
+            if isinstance(rejection.get("row"), int):
+                self.erp_refused_rows.append(rejection["row"])
 
     @property
     def worker_rejected(self) -> list[Rejection]:
@@ -221,9 +233,11 @@ class Runner:
         since: date | None = None,
         contributions: bool = True,
         until: date | None = None,
+        remeasure: bool = False,
     ) -> RunReport:
         """Sync the sources (all, or those named in `only`), reading from
-        `since` instead of the cursors when given, then the contributions."""
+        `since` instead of the cursors when given, then the contributions
+        (of every training, changed or not, with `remeasure`)."""
         report = RunReport(run_id=new_run_id(), started=datetime.now())
         token = current_run_id.set(report.run_id)
         try:
@@ -231,7 +245,7 @@ class Runner:
             if lock:
                 self.erp.before_batch = self._keep_lease
                 try:
-                    self._run(report, only, since, contributions, until)
+                    self._run(report, only, since, contributions, until, remeasure)
                 finally:
                     self.erp.before_batch = None
                     self._release_lock(lock)
@@ -312,7 +326,9 @@ class Runner:
             log_event(log, logging.WARNING, "lock_release_failed", error=str(error))
         self._lock_token = None
 
-    def _run(self, report, only, since, contributions, until=None) -> None:
+    def _run(
+        self, report, only, since, contributions, until=None, remeasure=False
+    ) -> None:
         today = self.today or date.today()
         configs = self.settings.sources
         if only is not None:
@@ -348,7 +364,7 @@ class Runner:
                 log_event(log, logging.ERROR, "run_aborted", error=report.error)
                 return
         if contributions and not self.stop.is_set() and self._heartbeat(report):
-            report.sources.append(self.sync_contributions(kpis, today))
+            report.sources.append(self.sync_contributions(kpis, today, remeasure))
             self._lost_lease(report)
 
     # ---------------------------------------------------------- sources --
@@ -506,7 +522,12 @@ class Runner:
 
     # ---------------------------------------------------- contributions --
 
-    def sync_contributions(self, kpis: dict[str, KpiInfo], today: date) -> SourceReport:
+    def sync_contributions(
+        self, kpis: dict[str, KpiInfo], today: date, remeasure: bool = False
+    ) -> SourceReport:
+        """Measure the completed trainings whose inputs changed since they
+        were last measured (all of them with `remeasure`) and upsert their
+        contributions."""
         report = SourceReport(CONTRIBUTIONS, end=today)
         log_event(log, logging.INFO, "source_start", source=CONTRIBUTIONS)
         try:
@@ -515,23 +536,27 @@ class Runner:
             return self._failed(report, error)
         error = None
         try:
-            self._sync_contributions(kpis, today, report)
+            self._sync_contributions(kpis, today, report, remeasure)
         except Exception as exc:
             error = exc
             self._failed(report, exc)
         self._finish_erp_run(report, error)
         return report
 
-    def _sync_contributions(self, kpis, today, report: SourceReport) -> None:
+    def _sync_contributions(self, kpis, today, report, remeasure=False) -> None:
         report.start = months_before(today, CONTRIBUTION_LOOKBACK_MONTHS)
+        completed = self.erp.read_completed(report.start)
+        # A training is measured once its post window has ended.
         attendances = [
             attendance
-            for attendance in self.erp.read_completed(report.start)
+            for attendance in completed
             if set(attendance.get("kpi_codes") or []) & set(kpis)
+            and transform.post_window_ended(attendance, today)
         ]
         report.records = len(attendances)
         groups = self.erp.comparison_groups([a["attendance_id"] for a in attendances])
         comparison = {}
+        keys = {}
         measured = []
         for attendance in attendances:
             attendance_id = attendance["attendance_id"]
@@ -543,12 +568,29 @@ class Runner:
                     )
                 )
                 continue
+            key = self._measurement_key(attendance, answer, kpis)
+            last = self.state.measured.get(attendance_id)
+            if (
+                not remeasure
+                and key is not None
+                and last == Measured(key, tuple(answer["measured_kpis"]))
+            ):
+                report.skipped += 1
+                continue
             comparison[attendance_id] = answer
+            keys[attendance_id] = key
             measured.append(attendance)
-        if not measured:
-            return
-        values = self._kpi_values(measured, comparison, kpis)
-        rows = transform.contribution_rows(values, measured, comparison, kpis, today)
+        self._forget_measurements(completed)
+        if measured:
+            rows = self._measure(measured, comparison, kpis, today, report)
+            self._remember_measurements(keys, comparison, rows, report)
+        self.state.save()
+
+    def _measure(self, attendances, comparison, kpis, today, report) -> list[dict]:
+        """Measure these trainings and upsert the contributions that have
+        enough data points: the rows sent."""
+        values = self._kpi_values(attendances, comparison, kpis)
+        rows = transform.contribution_rows(values, attendances, comparison, kpis, today)
         minimum = self.settings.min_points
         ready = [
             row
@@ -558,6 +600,56 @@ class Runner:
         report.held_back = len(rows) - len(ready)
         if ready:
             self._upsert(self.erp.upsert_contributions, ready, report)
+        return ready
+
+    def _measurement_key(self, attendance, answer, kpis) -> str | None:
+        """A digest of everything a training's contributions are measured
+        on: the training as the ERP told it, its comparison groups, the
+        ERP's digest of the stored values of its trainee and peers over the
+        measured months, its KPIs' definitions, the minimum of data points
+        and the version of the measurement. None when the ERP does not tell
+        the values' digest (an older add-on): then it is always measured."""
+        if "inputs" not in answer:
+            return None
+        codes = sorted(code for code in attendance["kpi_codes"] if code in kpis)
+        inputs = {
+            "measurement": [__version__, transform.MEASUREMENT_VERSION],
+            "attendance": attendance,
+            "min_peers": answer["min_peers"],
+            "groups": answer["groups"],
+            "values": answer["inputs"],
+            "kpis": [dataclasses.astuple(kpis[code]) for code in codes],
+            "min_points": self.settings.min_points,
+        }
+        text = json.dumps(inputs, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _forget_measurements(self, completed: list[dict]) -> None:
+        """Keep the measurements of the trainings still read only."""
+        listed = {attendance["attendance_id"] for attendance in completed}
+        for attendance_id in set(self.state.measured) - listed:
+            del self.state.measured[attendance_id]
+
+    def _remember_measurements(self, keys, comparison, sent, report) -> None:
+        """Remember what each training just measured rested on, once the ERP
+        took its rows (or there were none to send): its next run leaves it
+        alone until that changes. A training with a row the ERP refused is
+        measured again next time."""
+        refused = {
+            sent[number]["attendance_id"]
+            for number in report.erp_refused_rows
+            if 0 <= number < len(sent)
+        }
+        kpis_sent = {}
+        for row in sent:
+            kpis_sent.setdefault(row["attendance_id"], set()).add(row["kpi_code"])
+        for attendance_id, key in keys.items():
+            if key is None or attendance_id in refused:
+                self.state.measured.pop(attendance_id, None)
+                continue
+            held = set(comparison[attendance_id]["measured_kpis"])
+            kpis = tuple(sorted(held | kpis_sent.get(attendance_id, set())))
+            self.state.measured[attendance_id] = Measured(key, kpis)
 
     def _kpi_values(self, attendances, comparison, kpis) -> pd.DataFrame:
         """Stored monthly values of the trainees and their peers, for the
@@ -656,6 +748,7 @@ class Runner:
                 unchanged=source.unchanged,
                 rejected=len(source.rejected),
                 held_back=source.held_back,
+                skipped=source.skipped,
                 cursor=source.cursor.isoformat() if source.cursor else None,
                 error=source.error,
             )

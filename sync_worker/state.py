@@ -1,9 +1,15 @@
-"""Per-source cursors (the last date read) in a small JSON file.
+"""Per-source cursors (the last date read) in a small JSON file, and what
+each training's last measurement rested on.
 
 The file is replaced atomically (temporary file in the same directory, then
 os.replace), so a crash mid-write leaves the previous cursors intact. A missing
 file means "nothing read yet"; a file that cannot be parsed is an error, never
 silently reset: resetting would re-read everything from each source's start.
+
+The measurements ("measured": attendance id -> the key of the inputs its
+contributions were measured on, and the KPIs it then had a contribution for)
+only spare work: a missing or malformed entry means "measure that training
+again", so such entries are dropped rather than refused.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,12 +28,29 @@ class StateError(Exception):
     """The state file exists but cannot be read or written."""
 
 
-class SyncState:
-    """The cursors of every source, loaded from and saved to one file."""
+@dataclass(frozen=True)
+class Measured:
+    """What a training's contributions were last measured on and sent: the
+    key of its inputs (see Runner._measurement_key) and the codes of the
+    KPIs Odoo then held a contribution for."""
 
-    def __init__(self, path: Path | str, cursors: dict[str, date] | None = None):
+    key: str
+    kpis: tuple[str, ...]
+
+
+class SyncState:
+    """The cursors of every source and the trainings' last measurements,
+    loaded from and saved to one file."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        cursors: dict[str, date] | None = None,
+        measured: dict[int, Measured] | None = None,
+    ):
         self.path = Path(path)
         self._cursors: dict[str, date] = dict(cursors or {})
+        self.measured: dict[int, Measured] = dict(measured or {})
 
     @classmethod
     def load(cls, path: Path | str) -> SyncState:
@@ -39,7 +63,7 @@ class SyncState:
             raise StateError(
                 f"cannot read state file {path}: {error.strerror}"
             ) from None
-        return cls(path, _parse(path, text))
+        return cls(path, *_parse(path, text))
 
     def cursor(self, source: str) -> date | None:
         """The last date read from the source, or None before its first run."""
@@ -63,6 +87,10 @@ class SyncState:
             "sources": {
                 name: {"cursor": day.isoformat()}
                 for name, day in sorted(self._cursors.items())
+            },
+            "measured": {
+                str(attendance_id): {"key": entry.key, "kpis": list(entry.kpis)}
+                for attendance_id, entry in sorted(self.measured.items())
             },
         }
         directory = self.path.parent
@@ -96,7 +124,7 @@ class SyncState:
             raise
 
 
-def _parse(path: Path, text: str) -> dict[str, date]:
+def _parse(path: Path, text: str) -> tuple[dict[str, date], dict[int, Measured]]:
     hint = "fix it, or delete it to read every source again from its start"
     try:
         data = json.loads(text)
@@ -116,4 +144,20 @@ def _parse(path: Path, text: str) -> dict[str, date]:
                 f"state file {path} is corrupted (source {name!r} has no valid "
                 f"cursor date): {hint}"
             ) from None
-    return cursors
+    return cursors, _parse_measured(data.get("measured"))
+
+
+def _parse_measured(entries) -> dict[int, Measured]:
+    """The well-formed entries of the "measured" mapping; the others are
+    dropped (their trainings are measured again)."""
+    measured = {}
+    for attendance_id, entry in (entries if isinstance(entries, dict) else {}).items():
+        try:
+            key, kpis = entry["key"], entry["kpis"]
+            attendance_id = int(attendance_id)
+        except (TypeError, KeyError, ValueError):
+            continue
+        if isinstance(key, str) and isinstance(kpis, list):
+            if all(isinstance(code, str) for code in kpis):
+                measured[attendance_id] = Measured(key, tuple(kpis))
+    return measured

@@ -259,6 +259,19 @@ def _aggregation(kpi: KpiInfo) -> str:
 
 # Comparison bases, most specific first, as api_comparison_groups names them.
 BASES = ("department", "job", "job_family")
+# Part of the key of what a training was measured on (Runner): raise it with
+# any change that makes contribution_rows answer differently on the same
+# inputs, so that every training is measured again by the new code.
+MEASUREMENT_VERSION = 1
+
+
+def post_window_ended(attendance: dict, today: date) -> bool:
+    """Whether the training's post window (kpi_window_months whole months
+    after its completion month) ended before today's month: only then is
+    it measured (see _windows)."""
+    completion = date.fromisoformat(attendance["completion_date"])
+    last = completion.year * 12 + completion.month - 1 + attendance["kpi_window_months"]
+    return last < today.year * 12 + today.month - 1
 
 
 def contribution_rows(

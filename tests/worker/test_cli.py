@@ -19,7 +19,7 @@ import pytest
 
 from sync_worker import cli
 from sync_worker.config import load_settings
-from sync_worker.runner import RunReport
+from sync_worker.runner import CONTRIBUTIONS, RunReport, SourceReport
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "pw-Xy9-secret"
@@ -213,6 +213,20 @@ def test_dry_run_reads_and_measures_but_writes_nothing(fake_odoo, tmp_path, caps
     assert not written & {"api_upsert", "api_start", "api_finish", "api_acquire"}
     assert stored == {}
     assert not (tmp_path / "state.json").exists(), "cursors not moved"
+
+
+def test_the_summary_tells_the_trainings_left_alone_and_how_to_remeasure(capsys):
+    report = RunReport(
+        "r1", datetime.now(), sources=[SourceReport(CONTRIBUTIONS, skipped=1980)]
+    )
+    cli.print_report(report)
+    out = capsys.readouterr().out
+    assert (
+        "contributions: 1980 trainings left alone, their inputs unchanged since "
+        "they were last measured (--remeasure measures them again)"
+    ) in out
+    args = cli.build_parser().parse_args(["run-once", "--remeasure"])
+    assert args.remeasure is True
 
 
 def test_rejected_rows_go_to_the_rejects_file_with_the_row_as_read(

@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from sync_worker import transform
 from sync_worker.config import Settings, SourceConfig
 from sync_worker.odoo import (
     AuthenticationError,
@@ -44,6 +45,8 @@ class FakeErp:
         self.attendances: list[dict] = []
         self.groups: dict[int, list[int] | Exception] = {}
         self.stored_values: list[dict] = []
+        self.tells_inputs = True  # False: an add-on older than the inputs
+        self.refused: set[int] = set()  # attendances whose rows are refused
         self.fail: dict[str, Exception] = {}  # method name -> error to raise
         self.calls: list[tuple] = []
         self.lock: dict | None = None  # the ERP's run lock: holder and token
@@ -108,7 +111,8 @@ class FakeErp:
     def _store(self, store, rows, key_of):
         summary = UpsertSummary(read=len(rows))
         for index, row in enumerate(rows):
-            if row.get("value") == -1:  # how a test makes the ERP refuse a row
+            # How a test makes the ERP refuse a row.
+            if row.get("value") == -1 or row.get("attendance_id") in self.refused:
                 summary.rejected.append(
                     {"row": index, "external_key": key_of(row), "reason": "no way"}
                 )
@@ -128,18 +132,33 @@ class FakeErp:
         return self.attendances
 
     def comparison_groups(self, attendance_ids):
+        """As the add-on answers, with the inputs of each measurement: a
+        digest of the stored values of the trainee and peers (all months:
+        the real one keeps to the measured months) and the KPIs measured."""
         self._enter("comparison_groups", list(attendance_ids))
+        trainees = {a["attendance_id"]: a["employee_id"] for a in self.attendances}
         answers = {}
         for attendance_id in attendance_ids:
             group = self.groups.get(attendance_id, [])
-            answers[attendance_id] = (
-                {"reason": str(group)}
-                if isinstance(group, Exception)
-                else {
-                    "min_peers": 1,
-                    "groups": [{"basis": "department", "employee_ids": group}],
-                }
-            )
+            if isinstance(group, Exception):
+                answers[attendance_id] = {"reason": str(group)}
+                continue
+            members = {trainees[attendance_id], *group}
+            answers[attendance_id] = {
+                "min_peers": 1,
+                "groups": [{"basis": "department", "employee_ids": group}],
+            }
+            if self.tells_inputs:
+                answers[attendance_id]["inputs"] = repr(
+                    sorted(
+                        (v["employee_id"], v["kpi_id"], v["period_start"], v["value"])
+                        for v in self.stored_values
+                        if v["employee_id"] in members
+                    )
+                )
+                answers[attendance_id]["measured_kpis"] = sorted(
+                    {key[1] for key in self.contributions if key[0] == attendance_id}
+                )
         return answers
 
     def read_kpi_values(self, employee_ids, kpi_ids, since, period_type="month"):
@@ -889,6 +908,159 @@ def test_a_failing_contribution_step_is_reported(tmp_path):
     assert report.exit_code() == 1
 
 
+# ------------------------------------------- trainings left alone --
+
+
+def contribution_run(tmp_path, erp, **values):
+    """A run of the contributions step alone, with the state file of
+    tmp_path kept from run to run."""
+    return by_name(make_runner(tmp_path, erp, {}, **values).run())[CONTRIBUTIONS]
+
+
+def calls_named(erp, name):
+    return [call for call in erp.calls if call[0] == name]
+
+
+def test_a_second_run_leaves_a_training_whose_inputs_did_not_change_alone(tmp_path):
+    erp = contribution_erp()
+    assert contribution_run(tmp_path, erp).created == 1
+    erp.calls.clear()
+
+    again = contribution_run(tmp_path, erp)
+
+    assert again.ok and again.skipped == 1
+    assert (again.rows, again.created, again.unchanged) == (0, 0, 0)
+    # One call for the groups and their inputs; no values read, nothing sent.
+    assert len(calls_named(erp, "comparison_groups")) == 1
+    assert calls_named(erp, "read_kpi_values") == []
+    assert calls_named(erp, "upsert_contributions") == []
+    assert SyncState.load(tmp_path / "state.json").measured[5].kpis == ("SALES_REV",)
+
+
+def _new_peer_month(erp):
+    erp.stored_values.append(monthly(12, 1, {"2023-10": 100})[0])
+
+
+def _new_peer(erp):
+    erp.groups[5] = [12, 13]
+
+
+def _moved_department(erp):
+    erp.attendances[0]["department_id"] = 2
+
+
+def _kpi_now_lower_is_better(erp):
+    erp.kpis["SALES_REV"] = KpiInfo(1, "SALES_REV", "lower", "sum", 1, 1.0)
+
+
+def _contribution_deleted_in_odoo(erp):
+    erp.contributions.clear()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _new_peer_month,
+        _new_peer,
+        _moved_department,
+        _kpi_now_lower_is_better,
+        _contribution_deleted_in_odoo,
+    ],
+)
+def test_a_training_is_measured_again_when_its_inputs_change(tmp_path, change):
+    erp = contribution_erp()
+    contribution_run(tmp_path, erp)
+    change(erp)
+
+    again = contribution_run(tmp_path, erp)
+
+    assert again.skipped == 0 and again.rows == 1
+    assert len(calls_named(erp, "upsert_contributions")) == 2
+    # Measured with the change, it is left alone on the next run.
+    assert contribution_run(tmp_path, erp).skipped == 1
+
+
+def test_a_new_minimum_of_points_or_a_new_measurement_measures_again(
+    tmp_path, monkeypatch
+):
+    erp = contribution_erp()
+    contribution_run(tmp_path, erp, min_points=1)
+    assert contribution_run(tmp_path, erp, min_points=2).rows == 1
+    assert contribution_run(tmp_path, erp, min_points=2).skipped == 1
+    monkeypatch.setattr(transform, "MEASUREMENT_VERSION", 1000)
+    assert contribution_run(tmp_path, erp, min_points=2).rows == 1
+
+
+def test_remeasure_measures_every_training(tmp_path):
+    erp = contribution_erp()
+    contribution_run(tmp_path, erp)
+    settings = settings_for(tmp_path)
+    runner = Runner(settings, erp, SyncState.load(settings.state_path), today=TODAY)
+
+    report = by_name(runner.run(remeasure=True))[CONTRIBUTIONS]
+
+    assert (report.skipped, report.rows, report.unchanged) == (0, 1, 1)
+
+
+def test_a_training_whose_row_the_erp_refused_is_measured_again(tmp_path):
+    erp = contribution_erp()
+    erp.refused = {5}
+    first = contribution_run(tmp_path, erp)
+    assert len(first.erp_rejected) == 1
+    again = contribution_run(tmp_path, erp)
+    assert again.skipped == 0 and len(again.erp_rejected) == 1
+
+    erp.refused = set()
+    assert contribution_run(tmp_path, erp).created == 1
+    assert contribution_run(tmp_path, erp).skipped == 1
+
+
+def test_a_held_back_training_waits_for_new_data(tmp_path):
+    erp = contribution_erp()
+    assert contribution_run(tmp_path, erp, min_points=4).held_back == 1
+    assert contribution_run(tmp_path, erp, min_points=4).skipped == 1
+    erp.stored_values += monthly(11, 1, {"2023-10": 100, "2024-06": 130})
+    erp.stored_values += monthly(12, 1, {"2023-10": 100, "2024-06": 110})
+    # Still three months inside each window: measured again, still held back.
+    again = contribution_run(tmp_path, erp, min_points=4)
+    assert (again.skipped, again.held_back) == (0, 1)
+
+
+def test_a_failed_upsert_remembers_nothing(tmp_path):
+    erp = contribution_erp()
+    erp.fail["upsert_contributions"] = ErpFault("boom")
+    assert not contribution_run(tmp_path, erp).ok
+    del erp.fail["upsert_contributions"]
+    assert contribution_run(tmp_path, erp).created == 1
+
+
+def test_with_an_add_on_that_tells_no_inputs_every_run_measures(tmp_path):
+    erp = contribution_erp()
+    erp.tells_inputs = False
+    contribution_run(tmp_path, erp)
+    again = contribution_run(tmp_path, erp)
+    assert (again.skipped, again.unchanged) == (0, 1)
+    assert SyncState.load(tmp_path / "state.json").measured == {}
+
+
+def test_trainings_whose_post_window_has_not_ended_are_not_asked_about(tmp_path):
+    erp = contribution_erp()
+    erp.attendances.append(
+        dict(erp.attendances[0], attendance_id=8, completion_date="2024-03-20")
+    )  # post window April to June 2024: today is 2024-06-15
+    report = contribution_run(tmp_path, erp)
+    assert report.records == 1
+    assert calls_named(erp, "comparison_groups")[0][1] == [5]
+
+
+def test_trainings_no_longer_read_are_forgotten(tmp_path):
+    erp = contribution_erp()
+    contribution_run(tmp_path, erp)
+    erp.attendances = erp.attendances[1:]
+    contribution_run(tmp_path, erp)
+    assert SyncState.load(tmp_path / "state.json").measured == {}
+
+
 def test_exit_codes():
     from datetime import datetime
 
@@ -1196,9 +1368,24 @@ def test_e2e_contribution_of_a_completed_training_is_measured(
     assert measured["post_start"] == months_back(completion, -1).isoformat()
 
     again = run_real(settings)
-    # Nothing changed: nothing written (other tests' trainings count too).
-    assert again.sources[1].unchanged >= 1
+    # Nothing changed: the training is left alone (its inputs, as Odoo
+    # tells them, are those it was measured on) and nothing is written.
+    assert again.sources[1].skipped >= 1
     assert again.sources[1].created == again.sources[1].updated == 0
+
+    # The peer's last post month corrected in the source: measured again.
+    rows[-1] = rows[-1][:3] + (120, "E2E_REV")
+    write_csv(csv_path, rows)
+    third = run_real(settings)
+    assert third.exit_code() == 0, third
+    assert (third.sources[0].updated, third.sources[1].updated) == (1, 1)
+    (remeasured,) = world["admin"].search_read(
+        "trainlink.contribution",
+        [("attendance_id", "=", world["attendance"])],
+        ["peer_lift"],
+    )
+    assert remeasured["peer_lift"] == pytest.approx(40 / 3)
+    assert run_real(settings).sources[1].skipped >= 1
 
 
 @pytest.mark.odoo

@@ -1,5 +1,6 @@
 """Cursors in a JSON file: missing is empty, corrupted is an error, writes are
-atomic."""
+atomic. The trainings' last measurements ride along: a malformed one is
+dropped, so that its training is measured again."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from sync_worker.state import StateError, SyncState
+from sync_worker.state import Measured, StateError, SyncState
 
 
 def test_missing_file_means_no_cursor_yet(tmp_path):
@@ -91,3 +92,65 @@ def test_forget_a_source(tmp_path):
     state.forget("a")
     state.forget("unknown")
     assert state.cursors == {}
+
+
+def test_measurements_survive_a_save_and_a_load(tmp_path):
+    path = tmp_path / "state.json"
+    state = SyncState.load(path)
+    state.set_cursor("sales", date(2024, 5, 31))
+    state.measured[5] = Measured("abc", ("CONV", "REV"))
+    state.save()
+
+    again = SyncState.load(path)
+    assert again.measured == {5: Measured("abc", ("CONV", "REV"))}
+    assert again.cursor("sales") == date(2024, 5, 31)
+
+
+def test_a_file_written_before_the_measurements_loads_without_them(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text(
+        json.dumps({"version": 1, "sources": {"sales": {"cursor": "2024-05-31"}}})
+    )
+    state = SyncState.load(path)
+    assert state.measured == {}
+    assert state.cursor("sales") == date(2024, 5, 31)
+
+
+def write_state(path, measured):
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "sources": {"sales": {"cursor": "2024-05-31"}},
+                "measured": measured,
+            }
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"5": "abc"},
+        {"5": {"key": "abc"}},
+        {"5": {"key": 1, "kpis": []}},
+        {"5": {"key": "abc", "kpis": "REV"}},
+        {"5": {"key": "abc", "kpis": [1]}},
+        {"five": {"key": "abc", "kpis": []}},
+    ],
+)
+def test_a_malformed_measurement_is_dropped_and_the_rest_kept(tmp_path, entry):
+    path = tmp_path / "state.json"
+    write_state(path, {"6": {"key": "def", "kpis": ["REV"]}} | entry)
+    state = SyncState.load(path)
+    assert state.measured == {6: Measured("def", ("REV",))}
+    assert state.cursor("sales") == date(2024, 5, 31)
+
+
+@pytest.mark.parametrize("measured", [[], "x", None])
+def test_measurements_that_are_no_mapping_are_dropped(tmp_path, measured):
+    path = tmp_path / "state.json"
+    write_state(path, measured)
+    state = SyncState.load(path)
+    assert state.measured == {}
+    assert state.cursor("sales") == date(2024, 5, 31)

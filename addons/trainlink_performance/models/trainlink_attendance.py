@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 
 class TrainlinkAttendance(models.Model):
@@ -324,8 +325,10 @@ class TrainlinkAttendance(models.Model):
     def api_comparison_groups(self, attendance_ids):
         """Comparison groups of completed trainings, for the worker: in the
         order of the ids, {"ok", "attendance_id", "min_peers", "window_start",
-        "window_end", "groups": [{"basis", "employee_ids"}]} or {"ok": False,
-        "reason"}. Only ids.
+        "window_end", "groups": [{"basis", "employee_ids"}], "inputs",
+        "measured_kpis"} or {"ok": False, "reason"}. Only ids, codes and
+        digests (see _add_measurement_inputs: what tells the worker that a
+        training's measurement would come out the same).
 
         Groups, most specific first: the same department (and job, when the
         trainee has one), the same job across the company, the same job family
@@ -412,7 +415,77 @@ class TrainlinkAttendance(models.Model):
                     for basis, members in attendance._peer_groups(peers)
                 ],
             }
+        self._add_measurement_inputs(answers, windows)
         return answers
+
+    def _add_measurement_inputs(self, answers, windows):
+        """Add to each answer what the worker's measurement of it rests on,
+        so that it measures a training again only when that changed:
+
+        - "inputs": a digest of the stored monthly values of the trainee and
+          of every member of its groups, for the course's KPIs, from the
+          first prior month (two baseline windows before the baseline) to
+          the last post month: the count of the values and the sum of a hash
+          of each one's id, employee, KPI, month and figure, so that a value
+          added, changed, moved or deleted changes it;
+        - "measured_kpis": the codes of the KPIs the training already has a
+          contribution for, so that a contribution deleted in Odoo is
+          measured and sent again.
+
+        One query each for the whole batch."""
+        members, kpis, spans = [], [], []
+        for attendance, (start, end) in windows.items():
+            course = attendance.course_id
+            people = {attendance.employee_id.id}.union(
+                *(group["employee_ids"] for group in answers[attendance.id]["groups"])
+            )
+            members += [(attendance.id, employee) for employee in sorted(people)]
+            kpis += [(attendance.id, kpi) for kpi in course.kpi_ids.ids]
+            prior = relativedelta(months=2 * course.baseline_window_months)
+            spans.append((attendance.id, start - prior, end))
+        self.env["trainlink.kpi.value"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """WITH members AS (
+                         SELECT * FROM unnest(%s::int[], %s::int[])
+                             AS m(attendance_id, employee_id)),
+                     kpis AS (
+                         SELECT * FROM unnest(%s::int[], %s::int[])
+                             AS k(attendance_id, kpi_id)),
+                     spans AS (
+                         SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])
+                             AS s(attendance_id, since, until))
+                   SELECT s.attendance_id, count(v.id),
+                          sum(hashtextextended(concat_ws('|', v.id, v.employee_id,
+                              v.kpi_id, v.period_start, v.value), 0)::numeric)
+                     FROM spans s
+                     JOIN kpis k ON k.attendance_id = s.attendance_id
+                     JOIN members m ON m.attendance_id = s.attendance_id
+                     JOIN trainlink_kpi_value v
+                       ON v.employee_id = m.employee_id AND v.kpi_id = k.kpi_id
+                      AND v.period_type = 'month'
+                      AND v.period_start BETWEEN s.since AND s.until
+                      AND v.company_id IN %s
+                    GROUP BY s.attendance_id""",
+                *_columns(members, 2),
+                *_columns(kpis, 2),
+                *_columns(spans, 3),
+                tuple(self.env.companies.ids),
+            )
+        )
+        digests = {row[0]: f"{row[1]}:{row[2]}" for row in self.env.cr.fetchall()}
+        measured = defaultdict(set)
+        for attendance, kpi in (
+            self.env["trainlink.contribution"]
+            .sudo()
+            ._read_group(
+                [("attendance_id", "in", self.ids)], ["attendance_id", "kpi_id"]
+            )
+        ):
+            measured[attendance.id].add(kpi.code)
+        for attendance_id, answer in answers.items():
+            answer["inputs"] = digests.get(attendance_id, "0:0")
+            answer["measured_kpis"] = sorted(measured[attendance_id])
 
     def _measurement_months(self):
         """First day of the first baseline month and last day of the last post
@@ -536,3 +609,8 @@ class TrainlinkAttendance(models.Model):
             family = ("job_family", company, job.trainlink_job_family)
             groups.append(("job_family", index.get(family, [])))
         return groups
+
+
+def _columns(rows, width):
+    """The columns of these rows (tuples of `width` items), as lists."""
+    return [list(column) for column in zip(*rows, strict=True)] or [[]] * width

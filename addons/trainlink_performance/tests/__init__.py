@@ -20,3 +20,4 @@ from . import test_need_from_data
 from . import test_contribution_batch
 from . import test_consequence_release
 from . import test_comparison_groups_batch
+from . import test_measurement_inputs

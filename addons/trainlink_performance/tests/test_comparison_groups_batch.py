@@ -217,7 +217,12 @@ class TestComparisonGroupsBatch(ContributionCase):
         ]
         expected = [groups_one_by_one(self.Api.env, value) for value in values]
 
-        self.assertEqual(self.Api.api_comparison_groups(values), expected)
+        answers = self.Api.api_comparison_groups(values)
+        # The inputs of each measurement: TestMeasurementInputs.
+        for answer in answers:
+            answer.pop("inputs", None)
+            answer.pop("measured_kpis", None)
+        self.assertEqual(answers, expected)
 
     def test_the_cases_the_batch_is_compared_on(self):
         """The data of the comparison covers what it claims to."""
