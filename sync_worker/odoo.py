@@ -638,30 +638,41 @@ class ErpClient:
         args = [since.isoformat()] if since else []
         return self.transport.call(ATTENDANCE_MODEL, "api_read_completed", *args)
 
-    def comparison_groups(self, attendance_ids: list[int]) -> dict[int, dict]:
+    def comparison_groups(
+        self, attendance_ids: list[int], compact: bool = False
+    ) -> dict[int, dict]:
         """Each attendance -> its comparison groups, most specific basis
         first: {"min_peers": n, "groups": [{"basis", "employee_ids"}]}, or
         {"reason": why none} when the ERP has none; batch_size per call.
         With them, when the add-on tells them, what the measurement rests
-        on: "inputs" (a digest of the values measured) and "measured_kpis"
-        (the codes of the KPIs already measured)."""
+        on: "groups_digest", "inputs" (a digest of the values measured) and
+        "measured_kpis" (the codes of the KPIs already measured). `compact`
+        asks for the digests without the groups (an add-on that does not
+        know it sends the groups all the same)."""
+        context = {"context": {"trainlink_compact": True}} if compact else {}
         answers = {}
         for batch in _chunks(list(attendance_ids), self.batch_size):
             self._next_batch()
             result = self.transport.call(
-                ATTENDANCE_MODEL, "api_comparison_groups", batch
+                ATTENDANCE_MODEL, "api_comparison_groups", batch, **context
             )
             for attendance_id, answer in zip(batch, result, strict=True):
                 if answer.get("ok"):
                     answers[attendance_id] = {
-                        "min_peers": int(answer.get("min_peers") or 1),
-                        "groups": list(answer.get("groups") or []),
+                        "min_peers": int(answer.get("min_peers") or 1)
                     }
+                    if "groups" in answer or not compact:
+                        answers[attendance_id]["groups"] = list(
+                            answer.get("groups") or []
+                        )
                     if isinstance(answer.get("inputs"), str):
-                        answers[attendance_id]["inputs"] = answer["inputs"]
-                        answers[attendance_id]["measured_kpis"] = [
-                            str(code) for code in answer.get("measured_kpis") or []
-                        ]
+                        answers[attendance_id].update(
+                            groups_digest=str(answer.get("groups_digest")),
+                            inputs=answer["inputs"],
+                            measured_kpis=[
+                                str(code) for code in answer.get("measured_kpis") or []
+                            ],
+                        )
                 else:
                     answers[attendance_id] = {
                         "reason": str(answer.get("reason") or "no comparison group")

@@ -554,7 +554,10 @@ class Runner:
             and transform.post_window_ended(attendance, today)
         ]
         report.records = len(attendances)
-        groups = self.erp.comparison_groups([a["attendance_id"] for a in attendances])
+        # Digests first: the groups' members only for the trainings measured.
+        groups = self.erp.comparison_groups(
+            [a["attendance_id"] for a in attendances], compact=True
+        )
         comparison = {}
         keys = {}
         measured = []
@@ -581,10 +584,36 @@ class Runner:
             keys[attendance_id] = key
             measured.append(attendance)
         self._forget_measurements(completed)
+        self._add_members(comparison, measured, report)
         if measured:
             rows = self._measure(measured, comparison, kpis, today, report)
             self._remember_measurements(keys, comparison, rows, report)
         self.state.save()
+
+    def _add_members(self, comparison, measured: list[dict], report) -> None:
+        """Put the members of their groups into the answers of the trainings
+        to measure that only told their digest; a training the ERP no longer
+        answers for is rejected and left out of `measured`."""
+        missing = [
+            attendance_id
+            for attendance_id, answer in comparison.items()
+            if "groups" not in answer
+        ]
+        if not missing:
+            return
+        full = self.erp.comparison_groups(missing)
+        for attendance_id in missing:
+            answer = full.get(attendance_id) or {"reason": "no comparison group"}
+            if "reason" in answer:
+                report.rejected.append(
+                    Rejection(
+                        CONTRIBUTIONS, f"attendance {attendance_id}", answer["reason"]
+                    )
+                )
+                del comparison[attendance_id]
+            else:
+                comparison[attendance_id]["groups"] = answer["groups"]
+        measured[:] = [a for a in measured if a["attendance_id"] in comparison]
 
     def _measure(self, attendances, comparison, kpis, today, report) -> list[dict]:
         """Measure these trainings and upsert the contributions that have
@@ -604,8 +633,8 @@ class Runner:
 
     def _measurement_key(self, attendance, answer, kpis) -> str | None:
         """A digest of everything a training's contributions are measured
-        on: the training as the ERP told it, its comparison groups, the
-        ERP's digest of the stored values of its trainee and peers over the
+        on: the training as the ERP told it, the digest of its comparison
+        groups, the ERP's digest of the stored values of its trainee and peers over the
         measured months, its KPIs' definitions, the minimum of data points
         and the version of the measurement. None when the ERP does not tell
         the values' digest (an older add-on): then it is always measured."""
@@ -616,7 +645,7 @@ class Runner:
             "measurement": [__version__, transform.MEASUREMENT_VERSION],
             "attendance": attendance,
             "min_peers": answer["min_peers"],
-            "groups": answer["groups"],
+            "groups": answer["groups_digest"],
             "values": answer["inputs"],
             "kpis": [dataclasses.astuple(kpis[code]) for code in codes],
             "min_points": self.settings.min_points,
@@ -644,10 +673,11 @@ class Runner:
         for row in sent:
             kpis_sent.setdefault(row["attendance_id"], set()).add(row["kpi_code"])
         for attendance_id, key in keys.items():
-            if key is None or attendance_id in refused:
+            answer = comparison.get(attendance_id)
+            if key is None or answer is None or attendance_id in refused:
                 self.state.measured.pop(attendance_id, None)
                 continue
-            held = set(comparison[attendance_id]["measured_kpis"])
+            held = set(answer["measured_kpis"])
             kpis = tuple(sorted(held | kpis_sent.get(attendance_id, set())))
             self.state.measured[attendance_id] = Measured(key, kpis)
 

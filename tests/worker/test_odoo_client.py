@@ -439,6 +439,43 @@ def test_read_completed_and_comparison_groups_in_batches(fake_odoo):
     assert [args for args, _ in calls] == [[[5, 6]], [[7]]], "batch_size per call"
 
 
+def test_compact_comparison_groups_ask_for_the_digests_only(fake_odoo):
+    group = {"basis": "department", "employee_ids": [1, 2]}
+    digests = {"groups_digest": "g1", "inputs": "6:42", "measured_kpis": ["REV"]}
+
+    def answer(args, kwargs):
+        compact = kwargs.get("context", {}).get("trainlink_compact")
+        return [
+            {"ok": True, "min_peers": 5, **({} if compact else {"groups": [group]})}
+            | digests
+            for _attendance_id in args[0]
+        ]
+
+    fake_odoo.methods[("trainlink.attendance", "api_comparison_groups")] = answer
+    erp = ErpClient(transport(fake_odoo.url))
+
+    assert erp.comparison_groups([5], compact=True) == {5: {"min_peers": 5} | digests}
+    assert erp.comparison_groups([5]) == {
+        5: {"min_peers": 5, "groups": [group]} | digests
+    }
+    calls = fake_odoo.calls("trainlink.attendance", "api_comparison_groups")
+    assert [kwargs for _args, kwargs in calls] == [
+        {"context": {"trainlink_compact": True}},
+        {},
+    ]
+
+
+def test_an_add_on_without_digests_answers_the_groups_whatever_is_asked(fake_odoo):
+    group = {"basis": "department", "employee_ids": [1, 2]}
+    fake_odoo.methods[("trainlink.attendance", "api_comparison_groups")] = (
+        lambda args, kwargs: [{"ok": True, "min_peers": 5, "groups": [group]}]
+    )
+    erp = ErpClient(transport(fake_odoo.url))
+    assert erp.comparison_groups([5], compact=True) == {
+        5: {"min_peers": 5, "groups": [group]}
+    }
+
+
 def test_read_kpi_values_pages_by_id(fake_odoo):
     stored = [
         {

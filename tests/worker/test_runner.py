@@ -131,11 +131,12 @@ class FakeErp:
         self._enter("read_completed", since)
         return self.attendances
 
-    def comparison_groups(self, attendance_ids):
+    def comparison_groups(self, attendance_ids, compact=False):
         """As the add-on answers, with the inputs of each measurement: a
         digest of the stored values of the trainee and peers (all months:
-        the real one keeps to the measured months) and the KPIs measured."""
-        self._enter("comparison_groups", list(attendance_ids))
+        the real one keeps to the measured months) and the KPIs measured;
+        `compact`: the groups' digest without their members."""
+        self._enter("comparison_groups", list(attendance_ids), compact)
         trainees = {a["attendance_id"]: a["employee_id"] for a in self.attendances}
         answers = {}
         for attendance_id in attendance_ids:
@@ -149,6 +150,10 @@ class FakeErp:
                 "groups": [{"basis": "department", "employee_ids": group}],
             }
             if self.tells_inputs:
+                answer = answers[attendance_id]
+                answer["groups_digest"] = repr(answer["groups"])
+                if compact:
+                    del answer["groups"]
                 answers[attendance_id]["inputs"] = repr(
                     sorted(
                         (v["employee_id"], v["kpi_id"], v["period_start"], v["value"])
@@ -930,8 +935,9 @@ def test_a_second_run_leaves_a_training_whose_inputs_did_not_change_alone(tmp_pa
 
     assert again.ok and again.skipped == 1
     assert (again.rows, again.created, again.unchanged) == (0, 0, 0)
-    # One call for the groups and their inputs; no values read, nothing sent.
-    assert len(calls_named(erp, "comparison_groups")) == 1
+    # One call for the groups' and the inputs' digests, without members; no
+    # values read, nothing sent.
+    assert [call[2] for call in calls_named(erp, "comparison_groups")] == [True]
     assert calls_named(erp, "read_kpi_values") == []
     assert calls_named(erp, "upsert_contributions") == []
     assert SyncState.load(tmp_path / "state.json").measured[5].kpis == ("SALES_REV",)
@@ -1051,6 +1057,50 @@ def test_trainings_whose_post_window_has_not_ended_are_not_asked_about(tmp_path)
     report = contribution_run(tmp_path, erp)
     assert report.records == 1
     assert calls_named(erp, "comparison_groups")[0][1] == [5]
+
+
+def test_the_members_are_asked_for_only_for_the_trainings_measured(tmp_path):
+    erp = contribution_erp()
+    erp.attendances.append(dict(erp.attendances[0], attendance_id=7, employee_id=13))
+    erp.groups[7] = [12]
+    erp.stored_values += [
+        dict(value, employee_id=13)
+        for value in erp.stored_values
+        if value["employee_id"] == 11
+    ]
+    assert contribution_run(tmp_path, erp).created == 2
+    assert [call[1:] for call in calls_named(erp, "comparison_groups")] == [
+        ([5, 7], True),
+        ([5, 7], False),
+    ]
+    erp.calls.clear()
+    erp.stored_values.append(monthly(11, 1, {"2023-10": 100})[0])  # 5's trainee
+
+    report = contribution_run(tmp_path, erp)
+
+    assert (report.skipped, report.unchanged) == (1, 1)
+    assert [call[1:] for call in calls_named(erp, "comparison_groups")] == [
+        ([5, 7], True),
+        ([5], False),
+    ]
+
+
+def test_a_training_the_erp_stops_answering_for_between_the_calls_is_rejected(
+    tmp_path,
+):
+    erp = contribution_erp()
+    compact_answers = erp.comparison_groups
+
+    def groups(attendance_ids, compact=False):
+        if not compact:
+            erp.groups[5] = ErpFault("attendance 5 is not completed")
+        return compact_answers(attendance_ids, compact)
+
+    erp.comparison_groups = groups
+    report = contribution_run(tmp_path, erp)
+    assert [r.reason for r in report.rejected] == ["attendance 5 is not completed"]
+    assert report.rows == 0
+    assert SyncState.load(tmp_path / "state.json").measured == {}
 
 
 def test_trainings_no_longer_read_are_forgotten(tmp_path):

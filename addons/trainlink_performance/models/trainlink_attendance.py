@@ -1,3 +1,5 @@
+import hashlib
+from array import array
 from collections import defaultdict
 from datetime import date
 
@@ -325,10 +327,13 @@ class TrainlinkAttendance(models.Model):
     def api_comparison_groups(self, attendance_ids):
         """Comparison groups of completed trainings, for the worker: in the
         order of the ids, {"ok", "attendance_id", "min_peers", "window_start",
-        "window_end", "groups": [{"basis", "employee_ids"}], "inputs",
-        "measured_kpis"} or {"ok": False, "reason"}. Only ids, codes and
-        digests (see _add_measurement_inputs: what tells the worker that a
-        training's measurement would come out the same).
+        "window_end", "groups": [{"basis", "employee_ids"}], "groups_digest",
+        "inputs", "measured_kpis"} or {"ok": False, "reason"}. Only ids, codes
+        and digests (see _add_measurement_inputs: what tells the worker that
+        a training's measurement would come out the same). With
+        `trainlink_compact` in the context, the groups are left out and only
+        their digest is told: what a worker needs to see that nothing changed
+        (groups of a job family hold thousands of ids each).
 
         Groups, most specific first: the same department (and job, when the
         trainee has one), the same job across the company, the same job family
@@ -416,6 +421,10 @@ class TrainlinkAttendance(models.Model):
                 ],
             }
         self._add_measurement_inputs(answers, windows)
+        for answer in answers.values():
+            answer["groups_digest"] = _groups_digest(answer["groups"])
+            if self.env.context.get("trainlink_compact"):
+                del answer["groups"]
         return answers
 
     def _add_measurement_inputs(self, answers, windows):
@@ -432,48 +441,35 @@ class TrainlinkAttendance(models.Model):
           contribution for, so that a contribution deleted in Odoo is
           measured and sent again.
 
-        One query each for the whole batch."""
-        members, kpis, spans = [], [], []
+        The groups of a batch share most of their members (a job family
+        spans the company): the values are read and hashed once, summed per
+        employee, KPI and month, then added up per training over running
+        totals, and trainings with the same peers, KPIs and months share
+        their sum. One query each for the whole batch."""
+        spans = {}
         for attendance, (start, end) in windows.items():
             course = attendance.course_id
-            people = {attendance.employee_id.id}.union(
+            prior = relativedelta(months=2 * course.baseline_window_months)
+            peers = frozenset().union(
                 *(group["employee_ids"] for group in answers[attendance.id]["groups"])
             )
-            members += [(attendance.id, employee) for employee in sorted(people)]
-            kpis += [(attendance.id, kpi) for kpi in course.kpi_ids.ids]
-            prior = relativedelta(months=2 * course.baseline_window_months)
-            spans.append((attendance.id, start - prior, end))
-        self.env["trainlink.kpi.value"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """WITH members AS (
-                         SELECT * FROM unnest(%s::int[], %s::int[])
-                             AS m(attendance_id, employee_id)),
-                     kpis AS (
-                         SELECT * FROM unnest(%s::int[], %s::int[])
-                             AS k(attendance_id, kpi_id)),
-                     spans AS (
-                         SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])
-                             AS s(attendance_id, since, until))
-                   SELECT s.attendance_id, count(v.id),
-                          sum(hashtextextended(concat_ws('|', v.id, v.employee_id,
-                              v.kpi_id, v.period_start, v.value), 0)::numeric)
-                     FROM spans s
-                     JOIN kpis k ON k.attendance_id = s.attendance_id
-                     JOIN members m ON m.attendance_id = s.attendance_id
-                     JOIN trainlink_kpi_value v
-                       ON v.employee_id = m.employee_id AND v.kpi_id = k.kpi_id
-                      AND v.period_type = 'month'
-                      AND v.period_start BETWEEN s.since AND s.until
-                      AND v.company_id IN %s
-                    GROUP BY s.attendance_id""",
-                *_columns(members, 2),
-                *_columns(kpis, 2),
-                *_columns(spans, 3),
-                tuple(self.env.companies.ids),
-            )
+            spans[attendance] = (peers, tuple(course.kpi_ids.ids), start - prior, end)
+        totals = self._value_totals(
+            {attendance.employee_id.id for attendance in self}.union(
+                *(span[0] for span in spans.values())
+            ),
+            {kpi for span in spans.values() for kpi in span[1]},
+            min(span[2] for span in spans.values()),
+            max(span[3] for span in spans.values()),
         )
-        digests = {row[0]: f"{row[1]}:{row[2]}" for row in self.env.cr.fetchall()}
+        shared = {}  # (peers, KPIs, since, until): their (count, sum)
+        digests = {}
+        for attendance, key in spans.items():
+            if key not in shared:
+                shared[key] = totals(*key)
+            count, total = totals([attendance.employee_id.id], *key[1:])
+            peer_count, peer_total = shared[key]
+            digests[attendance.id] = f"{count + peer_count}:{total + peer_total}"
         measured = defaultdict(set)
         for attendance, kpi in (
             self.env["trainlink.contribution"]
@@ -484,8 +480,63 @@ class TrainlinkAttendance(models.Model):
         ):
             measured[attendance.id].add(kpi.code)
         for attendance_id, answer in answers.items():
-            answer["inputs"] = digests.get(attendance_id, "0:0")
+            answer["inputs"] = digests[attendance_id]
             answer["measured_kpis"] = sorted(measured[attendance_id])
+
+    def _value_totals(self, employees, kpis, first, last):
+        """A function (employees, kpis, since, until) -> (count, hash sum)
+        of the stored monthly values of those employees and KPIs in the
+        months from since to until, over the values of `employees` and
+        `kpis` from `first` to `last`: read in one query as per-month counts
+        and hash sums, then kept as running totals per employee and KPI so
+        that any span is a difference of two."""
+        origin = first.year * 12 + first.month - 1
+        months = last.year * 12 + last.month - origin
+        self.env["trainlink.kpi.value"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT employee_id, kpi_id, period_start, count(*),
+                          sum(hashtextextended(concat_ws('|', id, employee_id,
+                              kpi_id, period_start, value), 0))
+                     FROM trainlink_kpi_value
+                    WHERE employee_id = ANY(%s) AND kpi_id = ANY(%s)
+                      AND period_type = 'month'
+                      AND period_start BETWEEN %s AND %s
+                      AND company_id IN %s
+                    GROUP BY employee_id, kpi_id, period_start""",
+                sorted(employees),
+                sorted(kpis),
+                first,
+                last,
+                tuple(self.env.companies.ids),
+            )
+        )
+        cells = defaultdict(lambda: [[0, 0] for _month in range(months)])
+        for employee, kpi, day, count, total in self.env.cr.fetchall():
+            cell = cells[employee, kpi][day.year * 12 + day.month - 1 - origin]
+            cell[0] += count
+            cell[1] += int(total)
+        running = {}  # (employee, kpi): running (count, sum) before each month
+        for key, per_month in cells.items():
+            count = total = 0
+            running[key] = [(0, 0)]
+            for month_count, month_total in per_month:
+                count, total = count + month_count, total + month_total
+                running[key].append((count, total))
+
+        def totals(employee_ids, kpi_ids, since, until):
+            start = since.year * 12 + since.month - 1 - origin
+            end = until.year * 12 + until.month - origin
+            count = total = 0
+            for employee in employee_ids:
+                for kpi in kpi_ids:
+                    series = running.get((employee, kpi))
+                    if series:
+                        count += series[end][0] - series[start][0]
+                        total += series[end][1] - series[start][1]
+            return count, total
+
+        return totals
 
     def _measurement_months(self):
         """First day of the first baseline month and last day of the last post
@@ -611,6 +662,11 @@ class TrainlinkAttendance(models.Model):
         return groups
 
 
-def _columns(rows, width):
-    """The columns of these rows (tuples of `width` items), as lists."""
-    return [list(column) for column in zip(*rows, strict=True)] or [[]] * width
+def _groups_digest(groups):
+    """A digest of comparison groups: their bases and members, in order."""
+    digest = hashlib.blake2b(digest_size=16)
+    for group in groups:
+        ids = group["employee_ids"]
+        digest.update(f"{group['basis']}:{len(ids)}:".encode())
+        digest.update(array("q", ids).tobytes())
+    return digest.hexdigest()

@@ -353,7 +353,7 @@ class TestContributionApi(ContributionCase):
             {
                 key: value
                 for key, value in result.items()
-                if key not in ("groups", "inputs", "measured_kpis")
+                if key not in ("groups", "groups_digest", "inputs", "measured_kpis")
             },
             {
                 "ok": True,

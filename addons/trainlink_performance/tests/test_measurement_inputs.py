@@ -77,8 +77,8 @@ class TestMeasurementInputs(ContributionCase):
             "a peer's value in the post window": lambda: self._value(
                 self.mentor, "2026-06-01", 90.0
             ),
-            "a prior month of the trainee": lambda: self._value(
-                self.emma, "2025-07-01", 80.0
+            "the first prior month of the trainee": lambda: self._value(
+                self.emma, "2025-06-01", 80.0
             ),
             "the complaint rate, a KPI of the course": lambda: self._value(
                 self.mia, "2026-02-01", 3.0, kpi=self.kpi_complaints
@@ -155,7 +155,27 @@ class TestMeasurementInputs(ContributionCase):
         self._value(newcomer, "2026-01-01", 100.0)
         after = self._answer()
         self.assertNotEqual(after["groups"], before["groups"])
+        self.assertNotEqual(after["groups_digest"], before["groups_digest"])
         self.assertNotEqual(after["inputs"], before["inputs"])
+
+    def test_the_compact_answer_tells_the_groups_digest_without_the_members(self):
+        """With trainlink_compact in the context the groups are left out:
+        the rest is the full answer's, and the digest follows the groups."""
+        full = self._answer()
+        (compact,) = self.Api.with_context(
+            trainlink_compact=True
+        ).api_comparison_groups([self.attendance.id])
+        self.assertNotIn("groups", compact)
+        self.assertEqual(compact, {k: v for k, v in full.items() if k != "groups"})
+        self.assertEqual(
+            [(g["basis"], len(g["employee_ids"])) for g in full["groups"]],
+            [("department", 3)],
+        )
+        self.mentor.department_id = self.other_department
+        (moved,) = self.Api.with_context(trainlink_compact=True).api_comparison_groups(
+            [self.attendance.id]
+        )
+        self.assertNotEqual(moved["groups_digest"], compact["groups_digest"])
 
     def test_measured_kpis_follow_the_contributions_of_the_training(self):
         self.assertEqual(self._answer()["measured_kpis"], [])
@@ -167,13 +187,23 @@ class TestMeasurementInputs(ContributionCase):
         self.assertEqual(self._answer()["measured_kpis"], ["TL_COMPLAINTS"])
 
     def test_inputs_are_answered_per_training(self):
-        """Two trainings in one batch get the inputs of their own months
-        and people, as each asked alone."""
-        otto_training = self._completed_attendance(self.otto)
-        self._value(self.otto, "2026-01-01", 100.0)
-        both = self.Api.api_comparison_groups([self.attendance.id, otto_training.id])
-        self.assertEqual(
-            [answer["inputs"] for answer in both],
-            [self._inputs(), self._answer(otto_training)["inputs"]],
+        """Trainings in one batch get the inputs of their own months and
+        people, as each asked alone: Otto and Pat, trained together in the
+        plant, share their peers but not their own values."""
+        pat = self.env["hr.employee"].create(
+            {"name": "TL Pat", "department_id": self.other_department.id}
         )
-        self.assertNotEqual(both[0]["inputs"], both[1]["inputs"])
+        session = self.attendance.session_id
+        otto_training = self._completed_attendance(self.otto, session=session)
+        pat_training = self._completed_attendance(pat, session=session)
+        self._value(self.otto, "2026-01-01", 100.0)
+        self._value(pat, "2026-01-01", 100.0)
+        self._value(pat, "2026-02-01", 100.0)
+        trainings = [self.attendance, otto_training, pat_training]
+        batch = self.Api.api_comparison_groups([t.id for t in trainings])
+        self.assertEqual(
+            [answer["inputs"] for answer in batch],
+            [self._answer(training)["inputs"] for training in trainings],
+        )
+        self.assertEqual(batch[1]["groups"], batch[2]["groups"])
+        self.assertEqual(len(set(answer["inputs"] for answer in batch)), 3)
