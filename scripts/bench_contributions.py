@@ -5,9 +5,11 @@ calls the step makes and its seconds.
 
 What is measured. The worker's own code (``Runner.sync_contributions``, as a
 run calls it after the sources): it opens a sync run, reads the completed
-trainings, asks for their comparison groups, reads the stored monthly values
-of the trainees and their peers in pages, measures the windows (pandas) and
-upserts the contributions, which Odoo rates; then it closes the run. Its
+trainings, asks for the digests of their inputs, then for the comparison
+groups of those whose inputs changed since the state file's last measurement
+(all of them on a first run), reads the stored monthly values of the trainees
+and their peers in pages, measures the windows (pandas) and upserts the
+contributions, which Odoo rates; then it closes the run. Its
 XML-RPC calls are counted per method (the login is not a call of the step)
 and the step is timed with ``time.perf_counter()``, the worker's client time
 included, as a scheduled run sees it.

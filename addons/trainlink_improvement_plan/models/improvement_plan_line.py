@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 from .improvement_figures import (
     format_figure,
@@ -646,8 +647,13 @@ class TrainlinkImprovementAction(models.Model):
             return self.plan_id.employee_id.name
         if self.owner_type == "manager":
             return self.plan_id.manager_id.name or _("The manager")
-        return ", ".join(
-            filter(None, [self.support_department_id.name, self.contact_id.name])
+        return format_list(
+            self.env,
+            [
+                name
+                for name in (self.support_department_id.name, self.contact_id.name)
+                if name
+            ],
         )
 
     def _summary(self):

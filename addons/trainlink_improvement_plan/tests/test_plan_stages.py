@@ -109,7 +109,14 @@ class TestPlanStages(ImprovementCase):
         values["date_end"] = self.plan.date_end
         with self.assertRaisesRegex(ValidationError, "supporting department: name it"):
             Action.create(values)
-        Action.create(dict(values, support_department_id=self.other_department.id))
+        action = Action.create(
+            dict(
+                values,
+                support_department_id=self.other_department.id,
+                contact_id=self.otto.id,
+            )
+        )
+        self.assertIn(f"({self.other_department.name} and Otto, ", action._summary())
         self.as_eric.action_next_stage()
         self.assertEqual(self.plan.stage, "resource")
 

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_list
 
 from .trainlink_kpi_target import AGREED_STATES
 
@@ -389,7 +389,7 @@ class TrainlinkNeed(models.Model):
             return (
                 "employee",
                 [("employee_id", "in", employees._origin.ids)],
-                ", ".join(employees.sudo().mapped("name")),
+                format_list(self.env, employees.sudo().mapped("name")),
             )
         return "company", [], self.company_id.display_name
 

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 
 class TrainlinkPromotionPath(models.Model):
@@ -151,7 +152,7 @@ class TrainlinkPromotionPath(models.Model):
                 _(
                     "%(jobs)s: employees are on this promotion path; archive the "
                     "requirements instead of deleting them.",
-                    jobs=", ".join(used.sudo().job_id.mapped("name")),
+                    jobs=format_list(self.env, used.sudo().job_id.mapped("name")),
                 )
             )
 

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_list
 
 OFFICER_GROUP = "trainlink_performance.group_trainlink_officer"
 
@@ -257,7 +258,9 @@ class TrainlinkSession(models.Model):
                         "Session %(session)s: record attendance for %(names)s "
                         "before closing it.",
                         session=session.name,
-                        names=", ".join(unmarked.mapped("employee_id.name")),
+                        names=format_list(
+                            self.env, sorted(unmarked.mapped("employee_id.name"))
+                        ),
                     )
                 )
         self.attendance_ids.filtered(lambda a: a.state == "attended").action_complete()

@@ -103,6 +103,17 @@ class TestSessionAttendance(TrainlinkCase):
             self.env.ref("trainlink_performance.mail_activity_type_write_plan"),
         )
 
+    def test_the_people_left_to_mark_are_listed_in_the_readers_language(self):
+        self._enrol(self.emma)
+        self._enrol(self.eric)
+        self._enrol(self.otto)
+        self.session.action_confirm()
+        with self.assertRaisesRegex(UserError, "for Emma, Eric, and Otto before"):
+            self.session.action_done()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        with self.assertRaisesRegex(UserError, "Emma、Eric和Otto"):
+            self.session.with_context(lang="zh_CN").action_done()
+
     def test_absent_attendee_cannot_complete(self):
         attendance = self._enrol(self.emma)
         attendance.action_mark_absent()
