@@ -31,6 +31,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -565,20 +566,18 @@ class Runner:
             attendance_id = attendance["attendance_id"]
             answer = groups.get(attendance_id) or {"reason": "no comparison group"}
             if "reason" in answer:
-                report.rejected.append(
-                    Rejection(
-                        CONTRIBUTIONS, f"attendance {attendance_id}", answer["reason"]
-                    )
-                )
+                _reject_training(report, attendance_id, answer["reason"])
                 continue
             key = self._measurement_key(attendance, answer, kpis)
             last = self.state.measured.get(attendance_id)
             if (
                 not remeasure
                 and key is not None
-                and last == Measured(key, tuple(answer["measured_kpis"]))
+                and last is not None
+                and (last.key, last.kpis) == (key, tuple(answer["measured_kpis"]))
             ):
                 report.skipped += 1
+                report.held_back += last.held  # still waiting for data
                 continue
             comparison[attendance_id] = answer
             keys[attendance_id] = key
@@ -586,8 +585,8 @@ class Runner:
         self._forget_measurements(completed)
         self._add_members(comparison, measured, report)
         if measured:
-            rows = self._measure(measured, comparison, kpis, today, report)
-            self._remember_measurements(keys, comparison, rows, report)
+            sent, held = self._measure(measured, comparison, kpis, today, report)
+            self._remember_measurements(keys, comparison, sent, held, report)
         self.state.save()
 
     def _add_members(self, comparison, measured: list[dict], report) -> None:
@@ -605,19 +604,16 @@ class Runner:
         for attendance_id in missing:
             answer = full.get(attendance_id) or {"reason": "no comparison group"}
             if "reason" in answer:
-                report.rejected.append(
-                    Rejection(
-                        CONTRIBUTIONS, f"attendance {attendance_id}", answer["reason"]
-                    )
-                )
+                _reject_training(report, attendance_id, answer["reason"])
                 del comparison[attendance_id]
             else:
                 comparison[attendance_id]["groups"] = answer["groups"]
         measured[:] = [a for a in measured if a["attendance_id"] in comparison]
 
-    def _measure(self, attendances, comparison, kpis, today, report) -> list[dict]:
+    def _measure(self, attendances, comparison, kpis, today, report):
         """Measure these trainings and upsert the contributions that have
-        enough data points: the rows sent."""
+        enough data points: the rows sent, and per training the number of
+        rows held back."""
         values = self._kpi_values(attendances, comparison, kpis)
         rows = transform.contribution_rows(values, attendances, comparison, kpis, today)
         minimum = self.settings.min_points
@@ -626,10 +622,13 @@ class Runner:
             for row in rows
             if row["baseline_points"] >= minimum and row["post_points"] >= minimum
         ]
-        report.held_back = len(rows) - len(ready)
+        held = Counter(row["attendance_id"] for row in rows) - Counter(
+            row["attendance_id"] for row in ready
+        )
+        report.held_back += held.total()
         if ready:
             self._upsert(self.erp.upsert_contributions, ready, report)
-        return ready
+        return ready, held
 
     def _measurement_key(self, attendance, answer, kpis) -> str | None:
         """A digest of everything a training's contributions are measured
@@ -659,7 +658,7 @@ class Runner:
         for attendance_id in set(self.state.measured) - listed:
             del self.state.measured[attendance_id]
 
-    def _remember_measurements(self, keys, comparison, sent, report) -> None:
+    def _remember_measurements(self, keys, comparison, sent, held, report) -> None:
         """Remember what each training just measured rested on, once the ERP
         took its rows (or there were none to send): its next run leaves it
         alone until that changes. A training with a row the ERP refused is
@@ -677,9 +676,11 @@ class Runner:
             if key is None or answer is None or attendance_id in refused:
                 self.state.measured.pop(attendance_id, None)
                 continue
-            held = set(answer["measured_kpis"])
-            kpis = tuple(sorted(held | kpis_sent.get(attendance_id, set())))
-            self.state.measured[attendance_id] = Measured(key, kpis)
+            measured = set(answer["measured_kpis"])
+            kpis = tuple(sorted(measured | kpis_sent.get(attendance_id, set())))
+            self.state.measured[attendance_id] = Measured(
+                key, kpis, held[attendance_id]
+            )
 
     def _kpi_values(self, attendances, comparison, kpis) -> pd.DataFrame:
         """Stored monthly values of the trainees and their peers, for the
@@ -851,6 +852,12 @@ class _ValueSink:
         codes = matched["kpi_code"].astype("string").str.strip().str.upper()
         unknown_rows = matched["row"][~codes.isin(list(self.aggregator.kpis))]
         self.unknown.extend(zip(unknown_rows.tolist(), unknown, strict=True))
+
+
+def _reject_training(report: SourceReport, attendance_id: int, reason: str) -> None:
+    report.rejected.append(
+        Rejection(CONTRIBUTIONS, f"attendance {attendance_id}", reason)
+    )
 
 
 def _by_row(rejections: list[tuple[int, Rejection]]) -> list[Rejection]:

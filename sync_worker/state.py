@@ -31,11 +31,13 @@ class StateError(Exception):
 @dataclass(frozen=True)
 class Measured:
     """What a training's contributions were last measured on and sent: the
-    key of its inputs (see Runner._measurement_key) and the codes of the
-    KPIs Odoo then held a contribution for."""
+    key of its inputs (see Runner._measurement_key), the codes of the KPIs
+    Odoo then held a contribution for, and how many of its contributions
+    were held back for want of data points."""
 
     key: str
     kpis: tuple[str, ...]
+    held: int = 0
 
 
 class SyncState:
@@ -89,7 +91,11 @@ class SyncState:
                 for name, day in sorted(self._cursors.items())
             },
             "measured": {
-                str(attendance_id): {"key": entry.key, "kpis": list(entry.kpis)}
+                str(attendance_id): {
+                    "key": entry.key,
+                    "kpis": list(entry.kpis),
+                    "held": entry.held,
+                }
                 for attendance_id, entry in sorted(self.measured.items())
             },
         }
@@ -153,11 +159,15 @@ def _parse_measured(entries) -> dict[int, Measured]:
     measured = {}
     for attendance_id, entry in (entries if isinstance(entries, dict) else {}).items():
         try:
-            key, kpis = entry["key"], entry["kpis"]
+            key, kpis, held = entry["key"], entry["kpis"], entry.get("held", 0)
             attendance_id = int(attendance_id)
-        except (TypeError, KeyError, ValueError):
+        except (AttributeError, TypeError, KeyError, ValueError):
             continue
-        if isinstance(key, str) and isinstance(kpis, list):
-            if all(isinstance(code, str) for code in kpis):
-                measured[attendance_id] = Measured(key, tuple(kpis))
+        if (
+            isinstance(key, str)
+            and isinstance(kpis, list)
+            and all(isinstance(code, str) for code in kpis)
+            and isinstance(held, int)
+        ):
+            measured[attendance_id] = Measured(key, tuple(kpis), held)
     return measured

@@ -99,10 +99,14 @@ def test_measurements_survive_a_save_and_a_load(tmp_path):
     state = SyncState.load(path)
     state.set_cursor("sales", date(2024, 5, 31))
     state.measured[5] = Measured("abc", ("CONV", "REV"))
+    state.measured[6] = Measured("def", (), held=2)
     state.save()
 
     again = SyncState.load(path)
-    assert again.measured == {5: Measured("abc", ("CONV", "REV"))}
+    assert again.measured == {
+        5: Measured("abc", ("CONV", "REV")),
+        6: Measured("def", (), held=2),
+    }
     assert again.cursor("sales") == date(2024, 5, 31)
 
 
@@ -136,6 +140,7 @@ def write_state(path, measured):
         {"5": {"key": 1, "kpis": []}},
         {"5": {"key": "abc", "kpis": "REV"}},
         {"5": {"key": "abc", "kpis": [1]}},
+        {"5": {"key": "abc", "kpis": [], "held": "2"}},
         {"five": {"key": "abc", "kpis": []}},
     ],
 )
