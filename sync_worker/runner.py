@@ -633,10 +633,11 @@ class Runner:
     def _measurement_key(self, attendance, answer, kpis) -> str | None:
         """A digest of everything a training's contributions are measured
         on: the training as the ERP told it, the digest of its comparison
-        groups, the ERP's digest of the stored values of its trainee and peers over the
-        measured months, its KPIs' definitions, the minimum of data points
-        and the version of the measurement. None when the ERP does not tell
-        the values' digest (an older add-on): then it is always measured."""
+        groups, the ERP's digest of the stored values of its trainee and
+        peers over the measured months, its KPIs' definitions, the minimum
+        of data points and the version of the measurement. None when the ERP
+        does not tell the values' digest (an older add-on): then it is
+        always measured."""
         if "inputs" not in answer:
             return None
         codes = sorted(code for code in attendance["kpi_codes"] if code in kpis)

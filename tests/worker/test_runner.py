@@ -1441,6 +1441,93 @@ def test_e2e_contribution_of_a_completed_training_is_measured(
 
 
 @pytest.mark.odoo
+def test_e2e_a_corrected_value_measures_again_only_the_trainings_it_is_in(
+    odoo_server, world, tmp_path
+):
+    """Two trainings of the same course in two departments, each with one
+    peer: a correction of the north peer's figure measures the north
+    training again, and the south one is left alone."""
+    from sync_worker.odoo import JsonRpcTransport
+
+    admin = world["admin"]
+    people = {}
+    for side in ("NORTH", "SOUTH"):
+        department = admin.call("hr.department", "create", {"name": f"E2E {side}"})
+        for role in ("T", "P"):
+            people[side, role] = admin.call(
+                "hr.employee",
+                "create",
+                {
+                    "name": f"E2E {side} {role}",
+                    "barcode": f"E2E{side}{role}",
+                    "department_id": department,
+                },
+            )
+    (session,) = admin.search_read(
+        "trainlink.attendance", [("id", "=", world["attendance"])], ["session_id"]
+    )
+    trainings = {
+        side: admin.call(
+            "trainlink.attendance",
+            "create",
+            {"session_id": session["session_id"][0], "employee_id": people[side, "T"]},
+        )
+        for side in ("NORTH", "SOUTH")
+    }
+    actions = JsonRpcTransport(odoo_server.url, odoo_server.db, "admin", "admin")
+    attendances = list(trainings.values())
+    actions.call("trainlink.attendance", "action_mark_present", attendances)
+    actions.call("trainlink.attendance", "action_complete", attendances)
+    rows = [
+        (
+            f"{side}{role}{offset}",
+            f"E2E{side}{role}",
+            months_back(world["completion"], -offset, on_day=15),
+            (130 if role == "T" else 110) if offset > 0 else 100,
+            "E2E_REV",
+        )
+        for side in ("NORTH", "SOUTH")
+        for role in ("T", "P")
+        for offset in (-3, -2, -1, 1, 2, 3)
+    ]
+    csv_path = tmp_path / "sides.csv"
+    write_csv(csv_path, rows)
+    settings = e2e_settings(
+        odoo_server,
+        tmp_path,
+        csv_path,
+        "e2e_sides",
+        start=months_back(world["completion"], 3),
+    )
+
+    def contributions():
+        return {
+            row["attendance_id"][0]: row
+            for row in admin.search_read(
+                "trainlink.contribution",
+                [("attendance_id", "in", attendances)],
+                ["attendance_id", "peer_lift", "write_date"],
+            )
+        }
+
+    first = run_real(settings)
+    assert first.exit_code() == 0, first
+    before = contributions()
+    assert len(before) == 2
+    assert run_real(settings).sources[1].rows == 0, "nothing changed"
+
+    rows = [row[:3] + (120, "E2E_REV") if row[0] == "NORTHP3" else row for row in rows]
+    write_csv(csv_path, rows)
+    third = run_real(settings)
+
+    assert third.exit_code() == 0, third
+    assert (third.sources[1].rows, third.sources[1].updated) == (1, 1)
+    after = contributions()
+    assert after[trainings["NORTH"]]["peer_lift"] == pytest.approx(40 / 3)
+    assert after[trainings["SOUTH"]] == before[trainings["SOUTH"]]
+
+
+@pytest.mark.odoo
 def test_e2e_jsonrpc_transport(odoo_server, world, tmp_path):
     csv_path = tmp_path / "json.csv"
     write_csv(csv_path, [("j1", "E2EOTHER", "2024-04-05", 3, "E2E_UNITS")])
