@@ -47,7 +47,7 @@ class DryRunErp:
     def start_run(self, source):
         return 0
 
-    def finish_run(self, run_id, error=None, rejections=None):
+    def finish_run(self, run_id, error=None, rejections=None, left_alone=0):
         return None
 
     def upsert_kpi_values(self, rows, run_id, summary=None):

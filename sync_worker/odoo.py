@@ -743,18 +743,27 @@ class ErpClient:
         return self.transport.call(SYNC_RUN_MODEL, "api_start", source)
 
     def finish_run(
-        self, run_id: int, error: str | None = None, rejections: list | None = None
+        self,
+        run_id: int,
+        error: str | None = None,
+        rejections: list | None = None,
+        left_alone: int = 0,
     ) -> None:
         """Close the ERP's run log; `rejections` are the rows the worker itself
-        refused (objects with record_id and reason), so IT sees them there."""
+        refused (objects with record_id and reason), so IT sees them there;
+        `left_alone` the trainings not measured again, their inputs unchanged
+        (told only when there are some: only an add-on that tells the
+        trainings' inputs leaves any alone, and only it takes the count)."""
         args = [run_id, error or False]
-        if rejections:
+        if rejections or left_alone:
             args.append(
                 [
                     {"record_id": r.record_id or False, "reason": r.reason}
-                    for r in rejections
+                    for r in rejections or []
                 ]
             )
+        if left_alone:
+            args.append(left_alone)
         answer = self.transport.call(SYNC_RUN_MODEL, "api_finish", *args)
         if isinstance(answer, dict) and not answer.get("ok", True):
             log_event(

@@ -748,6 +748,7 @@ class Runner:
                 report.erp_run_id,
                 report.error if error else None,
                 report.worker_rejected,
+                report.skipped,
             )
         except ErpError as exc:
             log_event(

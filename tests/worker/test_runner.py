@@ -203,10 +203,13 @@ class FakeErp:
         self.runs[run_id] = {"source": source, "finished": False, "error": None}
         return run_id
 
-    def finish_run(self, run_id, error=None, rejections=None):
+    def finish_run(self, run_id, error=None, rejections=None, left_alone=0):
         self._enter("finish_run", run_id, error)
         self.runs[run_id].update(
-            finished=True, error=error, rejections=list(rejections or [])
+            finished=True,
+            error=error,
+            rejections=list(rejections or []),
+            left_alone=left_alone,
         )
 
     def run_of(self, source):
@@ -941,6 +944,7 @@ def test_a_second_run_leaves_a_training_whose_inputs_did_not_change_alone(tmp_pa
     assert calls_named(erp, "read_kpi_values") == []
     assert calls_named(erp, "upsert_contributions") == []
     assert SyncState.load(tmp_path / "state.json").measured[5].kpis == ("SALES_REV",)
+    assert erp.run_of(CONTRIBUTIONS)[-1]["left_alone"] == 1, "told to Odoo's run"
 
 
 def _new_peer_month(erp):
@@ -1424,6 +1428,16 @@ def test_e2e_contribution_of_a_completed_training_is_measured(
     # tells them, are those it was measured on) and nothing is written.
     assert again.sources[1].skipped >= 1
     assert again.sources[1].created == again.sources[1].updated == 0
+    (erp_run,) = world["admin"].search_read(
+        "trainlink.sync.run",
+        [("id", "=", again.sources[1].erp_run_id)],
+        ["left_alone_count", "state"],
+    )
+    assert erp_run == {
+        "id": again.sources[1].erp_run_id,
+        "left_alone_count": again.sources[1].skipped,
+        "state": "done",
+    }
 
     # The peer's last post month corrected in the source: measured again.
     rows[-1] = rows[-1][:3] + (120, "E2E_REV")

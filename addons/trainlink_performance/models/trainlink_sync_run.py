@@ -37,6 +37,12 @@ class TrainlinkSyncRun(models.Model):
     updated_count = fields.Integer(string="Updated")
     unchanged_count = fields.Integer(string="Unchanged")
     rejected_count = fields.Integer(string="Rejected")
+    left_alone_count = fields.Integer(
+        string="Trainings Left Alone",
+        help="Completed trainings the worker did not measure again: nothing "
+        "their measurement rests on (their peers, the figures of the months "
+        "measured, the course's KPIs) changed since their last measurement.",
+    )
     rejection_log = fields.Text(
         help="One line per rejected row: its position, key and reason."
     )
@@ -156,12 +162,15 @@ class TrainlinkSyncRun(models.Model):
         return self.sudo().create({"source": source.strip()[:MAX_TEXT_LENGTH]}).id
 
     @api.model
-    def api_finish(self, run_id, error=None, rejections=None):
+    def api_finish(self, run_id, error=None, rejections=None, left_alone=0):
         """Close a run, failed when the worker reports an error.
 
         `rejections`: rows the worker itself refused before sending anything
         (unparseable, unknown employee key...), as [{"record_id", "reason"}],
         so IT sees them in the run log beside the ones the API refused.
+        `left_alone`: the completed trainings a contributions run did not
+        measure again, their inputs unchanged (anything but a count >= 0 is
+        taken as none).
         """
         self.env["trainlink.kpi.value"]._check_sync_access()
         try:
@@ -189,6 +198,11 @@ class TrainlinkSyncRun(models.Model):
                 "error": str(error) if error else False,
                 "rejected_count": run.rejected_count + len(rejections),
                 "rejection_log": "\n".join(filter(None, [run.rejection_log, *lines])),
+                "left_alone_count": left_alone
+                if isinstance(left_alone, int)
+                and not isinstance(left_alone, bool)
+                and 0 <= left_alone <= MAX_INTEGER
+                else 0,
             }
         )
         return {"ok": True}

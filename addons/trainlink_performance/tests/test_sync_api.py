@@ -280,6 +280,21 @@ class TestSyncApi(TrainlinkCase):
         self.assertIn("worker, -: no employee matches badge X", run.rejection_log)
         self.assertIn("row 0 (BAD): unknown KPI code NOPE", run.rejection_log)
 
+    def test_a_contributions_run_tells_the_trainings_it_left_alone(self):
+        """The count of trainings not measured again is kept on the run; a
+        value that is no count (text, negative, a flag, too large) is taken
+        as none and the run still closes."""
+        Run = self.env["trainlink.sync.run"].with_user(self.user_sync)
+        cases = {1980: 1980, 0: 0, "12": 0, -3: 0, True: 0, 2**40: 0, None: 0}
+        for left_alone, kept in cases.items():
+            with self.subTest(left_alone=left_alone):
+                run_id = Run.api_start("contributions")
+                self.assertEqual(
+                    Run.api_finish(run_id, None, [], left_alone), {"ok": True}
+                )
+                run = Run.browse(run_id)
+                self.assertEqual((run.state, run.left_alone_count), ("done", kept))
+
     def test_key_used_in_another_company_is_refused_not_overwritten(self):
         other = self.env["res.company"].create({"name": "TL Other Co"})
         stranger = self.env["hr.employee"].create(
