@@ -308,7 +308,13 @@ def test_a_run_upserts_aggregated_values_and_moves_the_cursor(tmp_path):
     assert erp.values["SALES_REV/12/2024-06-01/month"]["employee_id"] == 12
     assert SyncState.load(tmp_path / "state.json").cursor("sales") == date(2024, 6, 2)
     assert erp.run_of("sales") == [
-        {"source": "sales", "finished": True, "error": None, "rejections": []}
+        {
+            "source": "sales",
+            "finished": True,
+            "error": None,
+            "rejections": [],
+            "left_alone": 0,
+        }
     ]
     upsert = [call for call in erp.calls if call[0] == "upsert_kpi_values"][0]
     assert upsert[2] == sales.erp_run_id
@@ -666,6 +672,7 @@ def test_the_cursor_moves_only_after_the_upsert_succeeded(tmp_path):
         "finished": True,
         "error": "constraint violated",
         "rejections": [],
+        "left_alone": 0,
     }
     assert not (tmp_path / "state.json").exists()
 
