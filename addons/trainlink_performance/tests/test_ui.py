@@ -7,12 +7,20 @@ from .common import TrainlinkCase
 
 # Runs in the browser: waits for each step's element (the first match of a CSS
 # selector whose text contains the step's text), clicks it when the step says
-# so, then logs HttpCase's success signal. A step that times out calls
-# console.error, which fails the test; so does any console error or uncaught
-# exception of the web client itself (a view that does not render, an RPC
-# error, an access error).
+# so, waits until the web client has had no request in flight for half a
+# second (a request still on its way when the test ends reaches the next
+# test's server and is refused there), then logs HttpCase's success signal.
+# A step that times out calls console.error, which fails the test; so does
+# any console error or uncaught exception of the web client itself (a view
+# that does not render, an RPC error, an access error).
 RUN_STEPS_JS = """
 (async (steps) => {
+    const { rpcBus } = odoo.loader.modules.get("@web/core/network/rpc");
+    let pending = 0;
+    rpcBus.addEventListener("RPC:REQUEST", () => pending++);
+    rpcBus.addEventListener("RPC:RESPONSE", () => {
+        pending = Math.max(0, pending - 1);
+    });
     const find = ({ selector, text }) =>
         [...document.querySelectorAll(selector)].find(
             (element) => element.textContent.includes(text)
@@ -32,6 +40,15 @@ RUN_STEPS_JS = """
         if (step.click) {
             element.click();
         }
+    }
+    const idleDeadline = Date.now() + 20000;
+    for (let quiet = 0; quiet < 5 && Date.now() < idleDeadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        quiet = pending ? 0 : quiet + 1;
+    }
+    if (pending) {
+        console.error(`UI steps done, but ${pending} requests never answered`);
+        return;
     }
     console.log("test successful");
 })(%s);
