@@ -55,6 +55,18 @@ class TestMeasurementInputs(ContributionCase):
     def _inputs(self):
         return self._answer()["inputs"]
 
+    def _assert_each_change(self, changes, moves_inputs):
+        """Make each change in turn ({name: function}) and check that it
+        moves Emma's inputs, or leaves them as they were."""
+        for name, change in changes.items():
+            with self.subTest(name):
+                before = self._inputs()
+                change()
+                if moves_inputs:
+                    self.assertNotEqual(self._inputs(), before)
+                else:
+                    self.assertEqual(self._inputs(), before)
+
     def test_the_same_values_give_the_same_inputs(self):
         self.assertEqual(self._inputs(), self._inputs())
         self.assertTrue(self._inputs().startswith("6:"), "six values measured")
@@ -91,11 +103,7 @@ class TestMeasurementInputs(ContributionCase):
                 {"employee_id": self.mia.id}
             ),
         }
-        for name, change in changes.items():
-            with self.subTest(name):
-                before = self._inputs()
-                change()
-                self.assertNotEqual(self._inputs(), before)
+        self._assert_each_change(changes, moves_inputs=True)
 
     def test_values_the_measurement_does_not_read_leave_the_inputs_alone(self):
         stranger = self.env["hr.employee"].create(
@@ -119,11 +127,7 @@ class TestMeasurementInputs(ContributionCase):
                 self.emma, "2026-01-01", 70.0, period_type="quarter"
             ),
         }
-        for name, change in changes.items():
-            with self.subTest(name):
-                before = self._inputs()
-                change()
-                self.assertEqual(self._inputs(), before)
+        self._assert_each_change(changes, moves_inputs=False)
 
     def test_another_companys_values_are_not_read(self):
         """The sync user of one company sees only its values; a value of

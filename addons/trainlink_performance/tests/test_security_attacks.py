@@ -655,6 +655,28 @@ class TestEveryRoleAgainstEveryGuard(ContributionCase):
                         record.with_user(user).write(vals)
             self.assertEqual({field: record[field] for field in vals}, before, name)
 
+    def test_nobody_creates_changes_or_deletes_a_sync_run_by_hand(self):
+        """A sync run is the worker's log: every role reads it at most (the
+        officers), and its counts, the trainings left alone included, come
+        from the sync API only."""
+        run, _vals = self.guarded["sync run"]
+        before = run.read(["state", "read_count", "left_alone_count"])
+        for role, user in self._roles().items():
+            Run = self.env["trainlink.sync.run"].with_user(user)
+            with self.subTest(role=role, operation="create"):
+                with self.assertRaises(AccessError):
+                    Run.create({"source": "forged", "left_alone_count": 5})
+            with self.subTest(role=role, operation="write"):
+                with self.assertRaises(AccessError):
+                    run.with_user(user).write({"left_alone_count": 5})
+            with self.subTest(role=role, operation="unlink"):
+                with self.assertRaises(AccessError):
+                    run.with_user(user).unlink()
+        self.assertEqual(run.read(["state", "read_count", "left_alone_count"]), before)
+        self.assertFalse(
+            self.env["trainlink.sync.run"].search([("source", "=", "forged")])
+        )
+
     def test_only_officers_delete_and_managers_their_teams_check_ins(self):
         for name, (record, _vals) in self.guarded.items():
             roles = ("employee", "peer", "sync user")
